@@ -1,0 +1,53 @@
+"""Permission predicates: who holds which role where. Pure reads, no side effects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from accord.accounts.models import CASE_STAFF_ROLES, Membership, Role, User
+from accord.core.models import Area
+
+
+def memberships_of(user: User) -> list[Membership]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_accord_memberships", None)
+    if cached is None:
+        cached = list(user.memberships.select_related("area"))
+        user._accord_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def roles_of(user: User) -> set[str]:
+    return {m.role for m in memberships_of(user)}
+
+
+def primary_role(user: User) -> str:
+    """The most senior role a user holds, for display and audit."""
+    order = [r.value for r in Role][::-1]
+    roles = roles_of(user)
+    return next((r for r in order if r in roles), "")
+
+
+def areas_for(user: User, roles: Iterable[str]) -> list[Area]:
+    wanted = set(roles)
+    return [m.area for m in memberships_of(user) if m.role in wanted]
+
+
+def area_scope_q(user: User, roles: Iterable[str], field: str = "area__path") -> Q:
+    """A filter matching objects whose area lies in a subtree where `user` holds one of
+    `roles`. Matches nothing when the user holds none."""
+    q = Q(pk__in=[])
+    for area in areas_for(user, roles):
+        q |= Q(**{f"{field}__startswith": area.path})
+    return q
+
+
+def has_role_over(user: User, area: Area, roles: Iterable[str]) -> bool:
+    return any(a.contains(area) for a in areas_for(user, roles))
+
+
+def is_case_staff(user: User) -> bool:
+    return bool(roles_of(user) & set(CASE_STAFF_ROLES))

@@ -1,0 +1,96 @@
+"""Case endpoints: parse, call one service or selector, return."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from accord.cases import present, selectors, services
+from accord.cases.schemas import (
+    CaseCreatedOut,
+    CaseDetailOut,
+    CaseIn,
+    CasePageOut,
+    EventOut,
+    TrackIn,
+    TrackOut,
+    TransitionIn,
+)
+from accord.config.api import AUTH, optional_user
+
+router = Router(tags=["cases"])
+
+
+@router.post("/cases", response={201: CaseCreatedOut}, auth=None)
+def create_case(request: HttpRequest, payload: CaseIn):
+    """File a case. Anonymous filing is allowed where the category permits; the response
+    carries the reference, routing explanation and a tracking secret (shown once)."""
+    actor = optional_user(request)
+    data = services.CaseInput(
+        category=payload.category,
+        area=payload.area,
+        description=payload.description,
+        parties=tuple(services.PartyInput(**p.model_dump()) for p in payload.parties),
+        people_count=payload.people_count,
+        amount=payload.amount,
+        channel=payload.channel or ("api" if actor is None else None),
+        risk_of_violence=payload.risk_of_violence,
+        vulnerable_party=payload.vulnerable_party,
+    )
+    case, secret = services.case_create(actor=actor, data=data)
+    return 201, {**present.case_detail(case, actor), "tracking_secret": secret}
+
+
+@router.get("/cases", response=CasePageOut, auth=AUTH)
+def list_cases(
+    request: HttpRequest,
+    status: str | None = None,
+    tier: str | None = None,
+    category: str | None = None,
+    area: str | None = None,
+    overdue: bool | None = None,
+    q: str | None = Query(None, max_length=200),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+):
+    """Cases in the caller's jurisdiction (residents: the cases they filed)."""
+    qs = selectors.case_list_for(
+        actor=request.auth,
+        status=status,
+        tier=tier,
+        category=category,
+        area=area,
+        overdue=overdue,
+        search=q,
+    )
+    items = [present.case_summary(c) for c in qs[offset : offset + limit]]
+    return {"items": items, "count": qs.count()}
+
+
+@router.get("/cases/{reference}", response=CaseDetailOut, auth=AUTH)
+def get_case(request: HttpRequest, reference: str):
+    case = selectors.case_get_for(actor=request.auth, reference=reference)
+    return present.case_detail(case, request.auth)
+
+
+@router.post("/cases/{reference}/transitions", response=CaseDetailOut, auth=AUTH)
+def transition_case(request: HttpRequest, reference: str, payload: TransitionIn):
+    """Take one workflow action. 409: not possible in this state; 403: not for your role;
+    422: a required note, satisfaction or answer is missing."""
+    case = selectors.case_get_for(actor=request.auth, reference=reference)
+    case = services.case_transition(actor=request.auth, case=case, **payload.model_dump())
+    return present.case_detail(case, request.auth)
+
+
+@router.get("/cases/{reference}/events", response=list[EventOut], auth=AUTH)
+def case_events(request: HttpRequest, reference: str):
+    events = selectors.case_events_for(actor=request.auth, reference=reference)
+    return [present.event_dict(e) for e in events]
+
+
+@router.post("/track", response=TrackOut, auth=None)
+def track_case(request: HttpRequest, payload: TrackIn):
+    """Public status lookup with the reference and the tracking secret: status and timeline
+    only, no names and no notes."""
+    case = selectors.case_track(reference=payload.reference, secret=payload.secret)
+    return present.track_dict(case)

@@ -1,0 +1,100 @@
+"""Reads on cases that reach users, always scoped to the actor's jurisdiction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accord.accounts.models import CASE_STAFF_ROLES, User
+from accord.accounts.permissions import area_scope_q
+from accord.cases import workflow
+from accord.cases.clock import supervision_colour
+from accord.cases.models import Case, CaseEvent
+from accord.cases.services import hash_secret
+from accord.core.errors import NotFound
+
+
+def case_scope_q(actor: User) -> Q:
+    """Cases an actor may see: staff see their jurisdiction (where the case happened or the
+    unit handling it); residents see what they filed. Anyone else sees nothing."""
+    q = area_scope_q(actor, CASE_STAFF_ROLES, "area__path") | area_scope_q(
+        actor, CASE_STAFF_ROLES, "handling_area__path"
+    )
+    if actor.is_authenticated:
+        q |= Q(filed_by=actor)
+    return q
+
+
+def case_list_for(
+    *,
+    actor: User,
+    status: str | None = None,
+    tier: str | None = None,
+    category: str | None = None,
+    area: str | None = None,
+    overdue: bool | None = None,
+    search: str | None = None,
+) -> QuerySet[Case]:
+    qs = Case.objects.filter(case_scope_q(actor)).select_related(
+        "category", "area", "handling_area", "assignee"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if tier:
+        qs = qs.filter(tier=tier)
+    if category:
+        qs = qs.filter(category__code=category)
+    if area:
+        qs = qs.filter(Q(area__path__contains=f"/{area}/"))
+    if overdue is not None:
+        today = timezone.localdate()
+        late = Q(deadline__lt=today, clock_suspended=False) & ~Q(status__in=workflow.FINISHED)
+        qs = qs.filter(late) if overdue else qs.exclude(late)
+    if search:
+        term = search.strip()
+        qs = qs.filter(
+            Q(reference__iexact=term) | Q(description__icontains=term) | Q(parties__name__icontains=term)
+        ).distinct()
+    return qs.order_by("deadline", "-created_at")
+
+
+def case_get_for(*, actor: User, reference: str) -> Case:
+    """The case if the actor may see it; otherwise NotFound (never reveal it exists)."""
+    case = case_list_for(actor=actor).filter(reference=reference).first()
+    if case is None:
+        raise NotFound(f"no case {reference!r}")
+    return case
+
+
+def case_events_for(*, actor: User, reference: str) -> QuerySet[CaseEvent]:
+    case = case_get_for(actor=actor, reference=reference)
+    return case.events.select_related("actor").order_by("created_at", "id")
+
+
+def case_track(*, reference: str, secret: str) -> Case:
+    """Public lookup by reference + tracking secret. Same error for both mismatches."""
+    case = (
+        Case.objects.select_related("category", "handling_area")
+        .filter(reference=reference)
+        .first()
+    )
+    if case is None or not _same(case.tracking_secret_hash, hash_secret(secret)):
+        raise NotFound("no case with that reference and tracking secret")
+    return case
+
+
+def _same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a, b)
+
+
+def colour_of(case: Case, today: dt.date | None = None) -> str:
+    return supervision_colour(
+        status=case.status,
+        entered=timezone.localdate(case.status_changed_at),
+        deadline=case.deadline,
+        today=today or timezone.localdate(),
+        suspended=case.clock_suspended,
+    )

@@ -1,0 +1,379 @@
+"""Writes on cases. Each runs in one transaction and audits in it.
+
+`case_transition` is the only way a case's status changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accord.accounts.models import CASE_STAFF_ROLES, COORDINATOR_ROLES, User
+from accord.accounts.permissions import has_role_over, primary_role
+from accord.cases import routing, workflow
+from accord.cases.clock import state_deadline
+from accord.cases.models import Case, CaseEvent, Category, Channel, Counter, Party
+from accord.core.audit import audit_record
+from accord.core.calendar import BusinessCalendar
+from accord.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from accord.core.models import Area
+
+MAX_DESCRIPTION = 5000
+MAX_PARTIES = 50
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    role: str
+    kind: str
+    name: str
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    category: str
+    area: str
+    description: str
+    parties: tuple[PartyInput, ...] = ()
+    people_count: int = 1
+    amount: Decimal | None = None
+    channel: str | None = None
+    risk_of_violence: bool = False
+    vulnerable_party: bool = False
+
+
+_ORG_SUFFIXES = (
+    "有限责任公司", "股份有限公司", "有限公司", "集团", "公司", "co., ltd.", "co. ltd", "co ltd",
+    "company limited", "limited", "ltd", "inc", "llc", "corporation", "corp", "company", "co",
+)  # fmt: skip
+
+
+def normalise_org_name(name: str) -> str:
+    """Fold case, width and punctuation and strip legal-form suffixes, so that
+    "Hengda Construction Co., Ltd." and "HENGDA CONSTRUCTION" compare equal."""
+    s = unicodedata.normalize("NFKC", name).lower().strip()
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _ORG_SUFFIXES:
+            if s.endswith(suffix) and len(s) > len(suffix):
+                s = s[: -len(suffix)].rstrip(" ,.")
+                changed = True
+    return re.sub(r"[\W_]+", "", s)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def next_reference(year: int) -> str:
+    name = f"case-{year}"
+    Counter.objects.get_or_create(name=name)
+    Counter.objects.filter(name=name).update(value=F("value") + 1)
+    value = Counter.objects.get(name=name).value
+    return f"AC-{year}-{value:07d}"
+
+
+def handling_area_for(area: Area, tier: str) -> Area:
+    """The unit at `tier` above `area`, or `area` itself when it lies above that tier."""
+    return area.ancestor_at(tier) or area
+
+
+def _routing_input(case: Case, **extra: Any) -> routing.RoutingInput:
+    cat = case.category
+    return routing.RoutingInput(
+        category_code=cat.code,
+        category_en=cat.name_en,
+        category_zh=cat.name_zh,
+        default_tier=cat.default_tier,
+        department_en=cat.department_en,
+        department_zh=cat.department_zh,
+        people_count=case.people_count,
+        amount=case.amount,
+        risk_of_violence=case.risk_of_violence,
+        **extra,
+    )
+
+
+def _reasons(decision: routing.RoutingDecision) -> list[dict[str, str]]:
+    return [{"rule": r.rule, "en": r.en, "zh": r.zh} for r in decision.reasons]
+
+
+def _set_deadline(case: Case, calendar: BusinessCalendar | None = None) -> None:
+    calendar = calendar or BusinessCalendar.load()
+    entered = timezone.localdate(case.status_changed_at)
+    case.deadline = state_deadline(calendar, case.category.deadlines, case.status, entered)
+
+
+def case_create(*, actor: User | None, data: CaseInput) -> tuple[Case, str]:
+    """Take in a case: validate, route, save with its parties and first event.
+    Returns the case and its tracking secret (shown once, stored hashed)."""
+    category = Category.objects.filter(code=data.category, active=True).first()
+    if category is None:
+        raise ValidationFailed(f"unknown category {data.category!r}", code="unknown_category")
+    area = Area.objects.filter(code=data.area).first()
+    if area is None:
+        raise ValidationFailed(f"unknown area {data.area!r}", code="unknown_area")
+    description = data.description.strip()
+    if not description:
+        raise ValidationFailed("description must not be empty", code="missing_description")
+    if len(description) > MAX_DESCRIPTION:
+        raise ValidationFailed(f"description is longer than {MAX_DESCRIPTION} characters")
+    if not 1 <= data.people_count <= 100000:
+        raise ValidationFailed("people_count must be between 1 and 100000")
+    if data.amount is not None and data.amount < 0:
+        raise ValidationFailed("amount must not be negative")
+    if len(data.parties) > MAX_PARTIES:
+        raise ValidationFailed(f"at most {MAX_PARTIES} parties")
+    for p in data.parties:
+        if p.role not in Party.Role.values:
+            raise ValidationFailed(f"unknown party role {p.role!r}")
+        if p.kind not in Party.Kind.values:
+            raise ValidationFailed(f"unknown party kind {p.kind!r}")
+        if not p.name.strip():
+            raise ValidationFailed("every party needs a name")
+    is_staff = actor is not None and has_role_over(actor, area, CASE_STAFF_ROLES)
+    if data.channel is not None and data.channel not in Channel.values:
+        raise ValidationFailed(f"unknown channel {data.channel!r}")
+    if is_staff:
+        channel = data.channel or Channel.WALK_IN
+    else:
+        # Residents and anonymous filers cannot claim another intake channel.
+        channel = data.channel if data.channel in (Channel.WEB, Channel.API) else Channel.WEB
+    anonymous = actor is None or not actor.is_authenticated
+    if anonymous and not category.allow_anonymous:
+        raise Forbidden(
+            "this category cannot be filed anonymously; please sign in", code="login_required"
+        )
+
+    now = timezone.now()
+    secret = secrets.token_urlsafe(12)
+    with transaction.atomic():
+        case = Case(
+            category=category,
+            area=area,
+            description=description,
+            people_count=data.people_count,
+            amount=data.amount,
+            channel=channel,
+            risk_of_violence=data.risk_of_violence,
+            vulnerable_party=data.vulnerable_party,
+            status=workflow.S.REGISTERED,
+            filed_by=None if anonymous else actor,
+            tracking_secret_hash=hash_secret(secret),
+            status_changed_at=now,
+            created_at=now,
+        )
+        case.category = category
+        decision = routing.route(_routing_input(case), routing.policy_from_settings())
+        case.tier = decision.tier
+        case.handling_area = handling_area_for(area, decision.tier)
+        case.routing = _reasons(decision)
+        case.police_liaison = decision.police_liaison
+        case.reference = next_reference(now.year)
+        _set_deadline(case)
+        case.save()
+        Party.objects.bulk_create(
+            Party(
+                case=case,
+                role=p.role,
+                kind=p.kind,
+                name=p.name.strip(),
+                contact=p.contact.strip(),
+                normalised_name=normalise_org_name(p.name) if p.kind == "organisation" else "",
+            )
+            for p in data.parties
+        )
+        role = primary_role(actor) if not anonymous else ""
+        CaseEvent.objects.create(
+            case=case,
+            created_at=now,
+            actor=None if anonymous else actor,
+            actor_role=role,
+            action="register",
+            to_status=case.status,
+            data={"tier": case.tier, "channel": channel, "routing": case.routing},
+        )
+        audit_record(
+            actor=actor,
+            role=role,
+            action="case.create",
+            object_type="case",
+            object_id=case.reference,
+            data={"category": category.code, "area": area.code, "tier": case.tier},
+        )
+    return case, secret
+
+
+def capabilities(user: User | None, case: Case) -> set[str]:
+    """What `user` may do on `case`, as workflow capabilities."""
+    caps: set[str] = set()
+    if user is None or not user.is_authenticated:
+        return caps
+    if has_role_over(user, case.area, CASE_STAFF_ROLES) or has_role_over(
+        user, case.handling_area, CASE_STAFF_ROLES
+    ):
+        caps.add(workflow.STAFF)
+        if has_role_over(user, case.handling_area, COORDINATOR_ROLES) or has_role_over(
+            user, case.area, COORDINATOR_ROLES
+        ):
+            caps.add(workflow.COORDINATOR)
+        if case.assignee_id == user.pk:
+            caps.add(workflow.ASSIGNEE)
+    if case.filed_by_id is not None and case.filed_by_id == user.pk:
+        caps.add(workflow.APPLICANT)
+    return caps
+
+
+def case_transition(
+    *,
+    actor: User,
+    case: Case,
+    action: str,
+    note: str = "",
+    assignee: str | None = None,
+    satisfaction: int | None = None,
+    agreement_performed: bool | None = None,
+) -> Case:
+    """Apply one workflow action. Refusals raise Conflict (state), Forbidden (role),
+    ValidationFailed (guard) or NotFound (unknown assignee); nothing is written then."""
+    if len(note) > MAX_DESCRIPTION:
+        raise ValidationFailed(f"note is longer than {MAX_DESCRIPTION} characters")
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update()
+            .select_related("category", "area", "handling_area")
+            .get(pk=case.pk)
+        )
+        caps = capabilities(actor, case)
+        facts = workflow.CaseFacts(
+            status=case.status,
+            tier=case.tier,
+            top_tier=routing.TIERS[-1],
+            note=note,
+            satisfaction=satisfaction,
+            agreement_performed=agreement_performed,
+            assignee_given=assignee is not None,
+            has_assignee=case.assignee_id is not None,
+        )
+        try:
+            transition = workflow.check(action, facts, caps)
+        except workflow.TransitionRefused as exc:
+            error = {"unknown": ValidationFailed, "state": Conflict, "role": Forbidden}.get(
+                exc.kind, ValidationFailed
+            )
+            raise error(exc.message, code=f"transition_{exc.kind}") from exc
+
+        now = timezone.now()
+        from_status = case.status
+        data: dict[str, Any] = {}
+        role = primary_role(actor)
+        if action == "assign":
+            target = _resolve_assignee(actor, case, assignee, caps)
+            case.assignee = target
+            data["assignee"] = target.username
+        elif action == "escalate":
+            by_party = workflow.APPLICANT in caps and workflow.STAFF not in caps
+            _escalate(case, party=by_party, staff=not by_party, data=data)
+            data["requested_by"] = "party" if by_party else "staff"
+        elif action == "record_attempt":
+            case.failed_attempts_at_tier += 1
+            case.failed_attempts_total += 1
+            data["failed_attempts_at_tier"] = case.failed_attempts_at_tier
+            decision = routing.route(
+                _routing_input(
+                    case,
+                    current_tier=case.tier,
+                    failed_attempts_at_tier=case.failed_attempts_at_tier,
+                ),
+                routing.policy_from_settings(),
+            )
+            if decision.tier != case.tier:
+                _apply_tier(case, decision, data)
+                case.status = workflow.S.ESCALATED
+            elif decision.guide_to_formal_channels:
+                case.routing = case.routing + _reasons(decision)
+                data["guide_to_formal_channels"] = True
+        elif action == "follow_up":
+            case.satisfaction = satisfaction
+            case.agreement_performed = agreement_performed
+            data.update(satisfaction=satisfaction, agreement_performed=agreement_performed)
+        elif action == "reopen":
+            case.closed_at = None
+
+        if action != "record_attempt":  # an attempt keeps the status unless it escalated
+            case.status = transition.target
+        if case.status in workflow.FINISHED and case.closed_at is None:
+            case.closed_at = now
+        if case.status != from_status:
+            case.status_changed_at = now
+            _set_deadline(case)
+        case.save()
+        CaseEvent.objects.create(
+            case=case,
+            created_at=now,
+            actor=actor,
+            actor_role=role,
+            action=action,
+            from_status=from_status,
+            to_status=case.status,
+            note=note,
+            data=data,
+        )
+        audit_record(
+            actor=actor,
+            role=role,
+            action=f"case.{action}",
+            object_type="case",
+            object_id=case.reference,
+            data={"from": from_status, "to": case.status, **data},
+        )
+    return case
+
+
+def _apply_tier(case: Case, decision: routing.RoutingDecision, data: dict[str, Any]) -> None:
+    data["tier"] = {"from": case.tier, "to": decision.tier}
+    case.tier = decision.tier
+    case.handling_area = handling_area_for(case.area, decision.tier)
+    new = [r for r in _reasons(decision) if r["rule"] != "category_default"]
+    case.routing = case.routing + new
+    case.police_liaison = case.police_liaison or decision.police_liaison
+    case.failed_attempts_at_tier = 0
+    case.assignee = None
+
+
+def _escalate(case: Case, *, party: bool, staff: bool, data: dict[str, Any]) -> None:
+    decision = routing.route(
+        _routing_input(case, current_tier=case.tier, party_requested=party, staff_requested=staff),
+        routing.policy_from_settings(),
+    )
+    _apply_tier(case, decision, data)
+
+
+def _resolve_assignee(actor: User, case: Case, username: str | None, caps: set[str]) -> User:
+    if not username or username == actor.username:
+        if workflow.STAFF not in caps:
+            raise Forbidden("you may not take this case")
+        return actor
+    if workflow.COORDINATOR not in caps:
+        raise Forbidden("only a coordinator may assign a case to someone else")
+    target = User.objects.filter(username=username, is_active=True).first()
+    if target is None or not (
+        has_role_over(target, case.handling_area, CASE_STAFF_ROLES)
+        or has_role_over(target, case.area, CASE_STAFF_ROLES)
+    ):
+        raise NotFound(
+            f"no staff member {username!r} who can handle this case", code="unknown_assignee"
+        )
+    return target
+

@@ -1,0 +1,118 @@
+"""The NinjaAPI root: authentication and the error format {"detail", "code"}."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from accord.accounts.services import token_authenticate
+from accord.core.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class Session(SessionAuth):
+    """Session auth (with CSRF) that skips to the next method when a bearer token is sent."""
+
+    def __call__(self, request: HttpRequest):
+        if request.headers.get("Authorization", "").startswith("Bearer "):
+            return None
+        return super().__call__(request)
+
+
+AUTH = [BearerToken(), Session()]
+
+
+def optional_user(request: HttpRequest):
+    """The caller if authenticated by token or session, else None (for public endpoints)."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        user = token_authenticate(header[7:].strip())
+        if user is None:
+            raise AuthenticationError()
+        return user
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+api = NinjaAPI(
+    title="Accord API",
+    version="1",
+    description="Disputes taken in, routed, resolved and followed up. Errors are "
+    '{"detail": ..., "code": ...}.',
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, detail, code: str):
+    return api.create_response(request, {"detail": detail, "code": code}, status=status)
+
+
+def _describe(errors: list[dict]) -> str:
+    parts = []
+    for err in errors[:10]:
+        loc = [str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path", "payload")]
+        where = ".".join(loc) or "request"
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation(request, exc: NinjaValidationError):
+    return _error(request, 422, _describe(exc.errors), "invalid")
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth(request, exc):
+    return _error(request, 401, _("Authentication required."), "unauthenticated")
+
+
+@api.exception_handler(DomainError)
+def on_domain(request, exc: DomainError):
+    return _error(request, exc.status, exc.detail, exc.code)
+
+
+@api.exception_handler(HttpError)
+def on_http(request, exc: HttpError):
+    return _error(request, exc.status_code, str(exc), "error")
+
+
+@api.exception_handler(Http404)
+def on_404(request, exc):
+    return _error(request, 404, str(exc) or _("Not found."), "not_found")
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc):
+    log.exception("unhandled API error")
+    return _error(request, 500, _("Internal error; it has been logged."), "server_error")
+
+
+@api.get("/healthz", auth=None, tags=["health"])
+def api_healthz(request):
+    return {"status": "ok"}
+
+
+def _register_routers() -> None:
+    from accord.cases.api import router as cases_router
+    from accord.core.api import router as core_router
+
+    api.add_router("/", core_router)
+    api.add_router("/", cases_router)
+
+
+_register_routers()

@@ -1,0 +1,121 @@
+"""Areas (the jurisdiction tree), the business calendar and the audit chain."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    CITY = "city", _("City")
+    COUNTY = "county", _("County / district")
+    TOWNSHIP = "township", _("Township / street")
+    COMMUNITY = "community", _("Community / village")
+    GRID = "grid", _("Grid")
+
+
+LEVEL_ORDER = [Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.COMMUNITY, Level.GRID]
+LEVEL_RANK = {lvl.value: i for i, lvl in enumerate(LEVEL_ORDER)}
+
+
+class AreaQuerySet(models.QuerySet):
+    def subtree(self, area: Area) -> AreaQuerySet:
+        """The area and everything below it: one indexed prefix scan on the path."""
+        return self.filter(path__startswith=area.path)
+
+
+class Area(models.Model):
+    """A node of the jurisdiction tree. `path` is a materialised path of codes ("/C/CO/T/")
+    so that a subtree is a prefix query, which stays fast with tens of thousands of areas."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name_en = models.CharField(_("English name"), max_length=200)
+    name_zh = models.CharField(_("Chinese name"), max_length=200)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=400, db_index=True, editable=False)
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_en}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The path is derived from the parent; it is part of the row's identity, not logic.
+        self.path = (self.parent.path if self.parent else "/") + self.code + "/"
+        super().save(*args, **kwargs)
+
+    @property
+    def rank(self) -> int:
+        return LEVEL_RANK[self.level]
+
+    def name(self, language: str | None = None) -> str:
+        from django.utils.translation import get_language
+
+        lang = language or get_language() or "en"
+        return self.name_zh if lang.lower().startswith("zh") else self.name_en
+
+    def ancestor_codes(self) -> list[str]:
+        return [c for c in self.path.split("/") if c]
+
+    def contains(self, other: Area) -> bool:
+        return other.path.startswith(self.path)
+
+    def ancestor_at(self, level: str) -> Area | None:
+        """This area's ancestor (or itself) at `level`, or None when it lies below this one."""
+        if self.level == level:
+            return self
+        return Area.objects.filter(code__in=self.ancestor_codes(), level=level).first()
+
+
+class Holiday(models.Model):
+    """A day that differs from the Monday–Friday rule: a public holiday, or a weekend day
+    that is worked to make up for a long holiday (调休)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday")
+        WORKDAY = "workday", _("Swapped working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.kind} {self.name}"
+
+
+class AuditEvent(models.Model):
+    """One link of the append-only, hash-chained audit log.
+
+    `hash` = SHA-256 over the previous event's hash and this event's canonical content, so
+    changing or removing any row breaks every hash after it (see core.audit.verify_chain).
+    """
+
+    seq = models.BigIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_username = models.CharField(max_length=150, blank=True)
+    actor_role = models.CharField(max_length=32, blank=True)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
