@@ -88,7 +88,8 @@ def on_domain(request, exc: DomainError):
 
 @api.exception_handler(HttpError)
 def on_http(request, exc: HttpError):
-    return _error(request, exc.status_code, str(exc), "error")
+    codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found"}
+    return _error(request, exc.status_code, str(exc), codes.get(exc.status_code, "error"))
 
 
 @api.exception_handler(Http404)
