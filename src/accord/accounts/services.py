@@ -15,7 +15,7 @@ from accord.core.audit import audit_record
 from accord.core.errors import NotFound, ValidationFailed
 from accord.core.models import Area
 
-TOKEN_PREFIX = "acc_"
+TOKEN_PREFIX = "acc_"  # noqa: S105 (a public prefix, not a secret)
 
 
 def hash_token(token: str) -> str:

@@ -56,7 +56,9 @@ def case_list_for(
     if search:
         term = search.strip()
         qs = qs.filter(
-            Q(reference__iexact=term) | Q(description__icontains=term) | Q(parties__name__icontains=term)
+            Q(reference__iexact=term)
+            | Q(description__icontains=term)
+            | Q(parties__name__icontains=term)
         ).distinct()
     return qs.order_by("deadline", "-created_at")
 
@@ -77,9 +79,7 @@ def case_events_for(*, actor: User, reference: str) -> QuerySet[CaseEvent]:
 def case_track(*, reference: str, secret: str) -> Case:
     """Public lookup by reference + tracking secret. Same error for both mismatches."""
     case = (
-        Case.objects.select_related("category", "handling_area")
-        .filter(reference=reference)
-        .first()
+        Case.objects.select_related("category", "handling_area").filter(reference=reference).first()
     )
     if case is None or not _same(case.tracking_secret_hash, hash_secret(secret)):
         raise NotFound("no case with that reference and tracking secret")

@@ -376,4 +376,3 @@ def _resolve_assignee(actor: User, case: Case, username: str | None, caps: set[s
             f"no staff member {username!r} who can handle this case", code="unknown_assignee"
         )
     return target
-

@@ -151,7 +151,9 @@ def check(action: str, facts: CaseFacts, capabilities: frozenset[str] | set[str]
     """Return the transition if `action` may happen now, else raise TransitionRefused."""
     transition = BY_ACTION.get(action)
     if transition is None:
-        raise TransitionRefused("unknown", f"unknown action {action!r}; known: {', '.join(ACTIONS)}")
+        raise TransitionRefused(
+            "unknown", f"unknown action {action!r}; known: {', '.join(ACTIONS)}"
+        )
     if facts.status not in transition.sources:
         raise TransitionRefused(
             "state", f"action {action!r} is not possible while the case is {facts.status!r}"
@@ -167,6 +169,4 @@ def check(action: str, facts: CaseFacts, capabilities: frozenset[str] | set[str]
 
 def allowed_actions(status: str, capabilities: frozenset[str] | set[str]) -> list[str]:
     """Actions the state and the actor's capabilities permit (guards are checked on use)."""
-    return [
-        t.action for t in TRANSITIONS if status in t.sources and t.who & set(capabilities)
-    ]
+    return [t.action for t in TRANSITIONS if status in t.sources and t.who & set(capabilities)]

@@ -155,9 +155,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "ACCORD_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": os.environ.get("ACCORD_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 
