@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import secrets
@@ -376,3 +377,69 @@ def _resolve_assignee(actor: User, case: Case, username: str | None, caps: set[s
             f"no staff member {username!r} who can handle this case", code="unknown_assignee"
         )
     return target
+
+
+# States whose clock, when overrun, moves the case up a tier (DESIGN §5 "deadline overrun").
+OVERDUE_ESCALATES = (
+    workflow.S.REGISTERED,
+    workflow.S.ACCEPTED,
+    workflow.S.ASSIGNED,
+    workflow.S.IN_PROGRESS,
+    workflow.S.ESCALATED,
+    workflow.S.REOPENED,
+)
+
+
+def case_escalate_overdue(*, today: dt.date | None = None, dry_run: bool = False) -> list[str]:
+    """Move every overdue working case up one tier (system action, audited per case).
+    Cases already at the top tier stay where they are. Returns the references."""
+    today = today or timezone.localdate()
+    candidates = (
+        Case.objects.filter(status__in=OVERDUE_ESCALATES, deadline__lt=today, clock_suspended=False)
+        .exclude(tier=routing.TIERS[-1])
+        .select_related("category", "area")
+        .order_by("deadline", "pk")
+    )
+    done: list[str] = []
+    for case in candidates.iterator(chunk_size=500):
+        if dry_run:
+            done.append(case.reference)
+            continue
+        with transaction.atomic():
+            case = (
+                Case.objects.select_for_update().select_related("category", "area").get(pk=case.pk)
+            )
+            if case.deadline is None or case.deadline >= today or case.clock_suspended:
+                continue  # changed since we looked
+            decision = routing.route(
+                _routing_input(case, current_tier=case.tier, overdue=True),
+                routing.policy_from_settings(),
+            )
+            if decision.tier == case.tier:
+                continue
+            now = timezone.now()
+            data: dict[str, Any] = {"requested_by": "system", "overdue_since": str(case.deadline)}
+            from_status = case.status
+            _apply_tier(case, decision, data)
+            case.status = workflow.S.ESCALATED
+            case.status_changed_at = now
+            _set_deadline(case)
+            case.save()
+            CaseEvent.objects.create(
+                case=case,
+                created_at=now,
+                action="escalate",
+                from_status=from_status,
+                to_status=case.status,
+                note="deadline overrun",
+                data=data,
+            )
+            audit_record(
+                actor=None,
+                action="case.escalate",
+                object_type="case",
+                object_id=case.reference,
+                data={"from": from_status, "to": case.status, **data},
+            )
+        done.append(case.reference)
+    return done
