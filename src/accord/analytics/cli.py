@@ -1,0 +1,256 @@
+"""Command line for analysts: run a detector on any CSV of counts.
+
+    python -m accord.analytics detect --method noufaily --input counts.csv --range 300:312 \\
+        [--b 5 --w 3 --alpha 0.01 ...] [--freq 52] --out alarms.csv
+
+Input is long format with columns ``series,t,observed`` (other columns are ignored): ``t``
+counts periods from 1 without gaps, every series covers the same ``1..T`` and counts are
+non-negative integers. ``--range FIRST:LAST`` (1-based, inclusive) picks the periods to monitor.
+Any other ``--name value`` sets a field of the method's control (see ``accord.analytics.methods``).
+Output: ``series,t,alarm,upperbound,expected``, one row per series and monitored period.
+
+Bad input ends with a one-line message on stderr and exit status 2, never a traceback, and
+never a partial output file: results go to a temporary file next to ``--out`` that is renamed
+over it only when complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from accord.analytics import methods
+from accord.analytics.series import CountSeries
+
+PROG = "python -m accord.analytics"
+REQUIRED = ("series", "t", "observed")
+
+
+class InputError(ValueError):
+    """Something wrong with what the user gave us: reported as one line, exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=PROG, description="Aberration detection on count series.")
+    sub = p.add_subparsers(dest="command", required=True)
+    d = sub.add_parser(
+        "detect",
+        help="run a detector on a CSV of counts",
+        description="Run a detector. Extra --name value pairs set control fields, e.g. "
+        "--b 5 --w 3 --alpha 0.01 (Farrington/Noufaily/EARS: alpha = significance level; "
+        "glrnb: alpha = negative-binomial dispersion, c_ARL = threshold).",
+    )
+    d.add_argument("--method", required=True, choices=sorted(methods.METHODS))
+    d.add_argument("--input", required=True, help="CSV with columns series,t,observed")
+    d.add_argument("--range", required=True, dest="range_", metavar="FIRST:LAST")
+    d.add_argument("--out", required=True, help="output CSV (series,t,alarm,upperbound,expected)")
+    d.add_argument("--freq", type=float, default=52.0, help="periods per year (default 52)")
+    return p
+
+
+def _overrides(extra: Sequence[str]) -> dict[str, str]:
+    """``--name value`` / ``--name=value`` pairs left over by argparse."""
+    out: dict[str, str] = {}
+    items = list(extra)
+    i = 0
+    while i < len(items):
+        token = items[i]
+        if not token.startswith("--") or len(token) <= 2:
+            raise InputError(f"unexpected argument {token!r} (parameters look like --name value)")
+        name = token[2:]
+        if "=" in name:
+            name, value = name.split("=", 1)
+            i += 1
+        elif i + 1 < len(items) and not items[i + 1].startswith("--"):
+            value = items[i + 1]
+            i += 2
+        else:
+            raise InputError(f"parameter --{name} needs a value")
+        if name in out:
+            raise InputError(f"parameter --{name} given twice")
+        out[name] = value
+    return out
+
+
+def _parse_range(text: str, n_time: int) -> tuple[int, int]:
+    parts = text.split(":")
+    if len(parts) != 2:
+        raise InputError(f"--range must look like FIRST:LAST, got {text!r}")
+    try:
+        first, last = int(parts[0]), int(parts[1])
+    except ValueError:
+        raise InputError(f"--range must be two integers FIRST:LAST, got {text!r}") from None
+    if not 1 <= first <= last:
+        raise InputError(f"--range needs 1 <= FIRST <= LAST, got {first}:{last}")
+    if last > n_time:
+        raise InputError(f"--range ends at {last} but the input only has t up to {n_time}")
+    return first, last
+
+
+def _int_field(text: str, what: str, line: int, *, minimum: int) -> int:
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"line {line}: {what} {text!r} is not a number") from None
+    if not math.isfinite(value) or not value.is_integer():
+        raise InputError(f"line {line}: {what} {text!r} is not an integer")
+    if value < minimum:
+        kind = "negative" if minimum == 0 else f"below {minimum}"
+        raise InputError(f"line {line}: {what} {text!r} is {kind}")
+    return int(value)
+
+
+def read_counts(path: str | os.PathLike[str], freq: float = 52.0) -> CountSeries:
+    """Read and validate a long-format CSV of counts into a :class:`CountSeries`."""
+    try:
+        fh = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    with fh:
+        reader = csv.reader(fh)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise InputError(f"{path} is empty") from None
+        except csv.Error as exc:
+            raise InputError(f"{path}: not a valid CSV ({exc})") from None
+        cols = [h.strip().lower() for h in header]
+        missing = [c for c in REQUIRED if c not in cols]
+        if missing:
+            raise InputError(
+                f"{path} is missing column(s) {', '.join(missing)}; need {','.join(REQUIRED)}"
+            )
+        i_s, i_t, i_o = (cols.index(c) for c in REQUIRED)
+        data: dict[str, dict[int, int]] = {}
+        try:
+            for row in reader:
+                line = reader.line_num
+                if not row or all(not c.strip() for c in row):
+                    continue
+                if len(row) < len(cols):
+                    raise InputError(f"line {line}: expected {len(cols)} fields, got {len(row)}")
+                name = row[i_s].strip()
+                if not name:
+                    raise InputError(f"line {line}: empty series name")
+                t = _int_field(row[i_t].strip(), "t", line, minimum=1)
+                obs_text = row[i_o].strip()
+                if not obs_text or obs_text.upper() in ("NA", "NAN"):
+                    raise InputError(f"line {line}: missing count for series {name!r} at t={t}")
+                obs = _int_field(obs_text, "count", line, minimum=0)
+                seen = data.setdefault(name, {})
+                if t in seen:
+                    raise InputError(f"line {line}: series {name!r} has t={t} twice")
+                seen[t] = obs
+        except csv.Error as exc:
+            raise InputError(f"{path}: not a valid CSV ({exc})") from None
+    if not data:
+        raise InputError(f"{path} has a header but no data rows")
+    lengths = {}
+    for name, by_t in data.items():
+        n = max(by_t)
+        if len(by_t) != n:
+            gap = min(set(range(1, n + 1)) - set(by_t))
+            raise InputError(f"series {name!r} has a gap: t={gap} is missing (t counts from 1)")
+        lengths[name] = n
+    if len(set(lengths.values())) > 1:
+        short = min(lengths, key=lengths.__getitem__)
+        raise InputError(
+            f"series cover different periods: {short!r} has t=1..{lengths[short]} but others go "
+            f"to t={max(lengths.values())}; every series must cover the same 1..T"
+        )
+    n_time = next(iter(lengths.values()))
+    names = tuple(data)
+    obs_arr = np.array([[data[n][t] for t in range(1, n_time + 1)] for n in names], dtype=float)
+    return CountSeries(obs_arr, freq=freq, names=names)
+
+
+def _check_history(method: str, control: Any, first: int, freq: float) -> None:
+    """Fail early, with the reason, when there are too few periods before FIRST.
+
+    (EARS checks its own baseline length and raises ValueError, reported the same way.)
+    """
+    before = first - 1
+    if hasattr(control, "b") and hasattr(control, "w"):
+        need = int(math.ceil(control.b * freq)) + int(control.w)
+        if before < need:
+            raise InputError(
+                f"{method} with b={control.b}, w={control.w} needs {need} periods of history "
+                f"before the first monitored one (b*freq + w), but --range starts at t={first} "
+                f"({before} before it)"
+            )
+    elif method == "glrnb" and control.mu0 is None:
+        n_par = 1 + int(control.mu0_trend) + 2 * int(control.mu0_S)
+        if before <= n_par:
+            raise InputError(
+                f"glrnb estimates the in-control mean from the periods before --range: with "
+                f"{n_par} GLM coefficients it needs more than {n_par}, but there are {before}"
+            )
+
+
+def _fmt(x: float) -> str:
+    if not math.isfinite(x):
+        return "" if math.isnan(x) else ("Inf" if x > 0 else "-Inf")
+    return f"{x:.10g}"
+
+
+def write_alarms(path: str, series: CountSeries, result: Any) -> None:
+    """Write the output atomically: temp file in the same directory, then ``os.replace``."""
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError(f"output directory {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(["series", "t", "alarm", "upperbound", "expected"])
+            names = series.names or tuple(str(i + 1) for i in range(series.n_series))
+            ts = [int(c) + 1 for c in result.t]
+            for i, name in enumerate(names):
+                alarm, ub, ex = result.alarm[i], result.upperbound[i], result.expected[i]
+                for j, t in enumerate(ts):
+                    w.writerow(
+                        [name, t, int(bool(alarm[j])), _fmt(float(ub[j])), _fmt(float(ex[j]))]
+                    )
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def detect_command(args: argparse.Namespace, extra: Sequence[str]) -> None:
+    overrides = _overrides(extra)
+    control = methods.make_control(args.method, **overrides)  # validate before reading data
+    if not args.freq > 0:
+        raise InputError("--freq must be positive")
+    series = read_counts(args.input, freq=args.freq)
+    first, last = _parse_range(args.range_, series.n_time)
+    _check_history(args.method, control, first, args.freq)
+    _, detect = methods.METHODS[args.method]
+    result = detect(series, control, t=np.arange(first - 1, last))
+    write_alarms(args.out, series, result)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    try:
+        if args.command == "detect":
+            detect_command(args, extra)
+    except (InputError, ValueError, NotImplementedError, np.linalg.LinAlgError) as exc:
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"{PROG}: error: {message}", file=sys.stderr)
+        return 2
+    except ImportError as exc:  # a method whose module is not installed in this build
+        print(f"{PROG}: error: method {args.method!r} is not available ({exc})", file=sys.stderr)
+        return 2
+    return 0
