@@ -245,3 +245,42 @@ def test_module_entry_point(tmp_path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.startswith("python -m accord.analytics: error: glrnb estimates")
     assert "Traceback" not in proc.stderr
+
+
+# ---- accord.analytics.methods: the registry the CLI and the Django side share ----
+
+
+def test_registry_names() -> None:
+    assert set(methods.METHODS) == {
+        "farrington",
+        "noufaily",
+        "ears-c1",
+        "ears-c2",
+        "ears-c3",
+        "glrnb",
+    }
+
+
+def test_run_maps_overrides_onto_control_fields() -> None:
+    ctl = methods.make_control("glrnb", **{"c.ARL": "3", "alpha": "0.2", "M": "10", "dir": "dec"})
+    assert (ctl.c_ARL, ctl.alpha, ctl.M, ctl.dir) == (3.0, 0.2, 10, "dec")
+    obs = np.random.default_rng(0).poisson(4, size=(2, 80)).astype(float)
+    res = methods.run("glrnb", CountSeries(obs), t=range(60, 80), alpha=0, c_ARL=4)
+    assert res.method == "glrnb" and res.alarm.shape == (2, 20)
+
+
+def test_run_rejects_unknown_override_and_method() -> None:
+    obs = CountSeries(np.ones((1, 60)))
+    with pytest.raises(ValueError, match="unknown parameter 'b' for method 'glrnb'"):
+        methods.run("glrnb", obs, b=5)
+    with pytest.raises(ValueError, match="unknown method 'cusum'"):
+        methods.run("cusum", obs)
+    with pytest.raises(ValueError, match="M must be an integer"):
+        methods.make_control("glrnb", M="2.5")
+
+
+def test_farrington_overrides() -> None:
+    pytest.importorskip("accord.analytics.farrington")
+    ctl = methods.make_control("noufaily", b="3", w=2, alpha="0.01", limit54="0,4", trend="false")
+    assert (ctl.b, ctl.w, ctl.alpha, ctl.limit54, ctl.trend) == (3, 2, 0.01, (0, 4), False)
+    assert ctl.thresholdMethod == "nbPlugin"  # the preset's other fields are kept
