@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -95,6 +96,11 @@ def on_http(request, exc: HttpError):
 @api.exception_handler(Http404)
 def on_404(request, exc):
     return _error(request, 404, str(exc) or _("Not found."), "not_found")
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return _error(request, 413, _("The request body is too large."), "too_large")
 
 
 @api.exception_handler(Exception)
