@@ -153,7 +153,9 @@ def simulate(
 
     # past outbreaks: n_past per series, starts uniform in past_weeks
     p_lo, p_hi = design.past_weeks
-    past_start = gen.integers(p_lo - 1, p_hi, size=(n_series, design.n_past))
+    past_start = np.asarray(
+        gen.integers(p_lo - 1, p_hi, size=(n_series, design.n_past)), dtype=np.int64
+    )
     past_k = gen.choice(np.asarray(design.past_k, dtype=float), size=(n_series, design.n_past))
     rows = np.repeat(np.arange(n_series), design.n_past)
     past_size = gen.poisson(past_k.ravel() * sd[rows, past_start.ravel()])
@@ -161,7 +163,7 @@ def simulate(
 
     # the current outbreak: one per series, starts uniform in current_weeks
     c_lo, c_hi = design.current_weeks
-    cur_start = gen.integers(c_lo - 1, c_hi, size=n_series)
+    cur_start = np.asarray(gen.integers(c_lo - 1, c_hi, size=n_series), dtype=np.int64)
     cur_k = gen.choice(np.asarray(design.current_k, dtype=float), size=n_series)
     cur_size = gen.poisson(cur_k * sd[np.arange(n_series), cur_start])
     current = _spread(
