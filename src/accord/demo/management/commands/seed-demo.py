@@ -34,9 +34,7 @@ class Command(BaseCommand):
             help="last day of the history is the day before END (YYYY-MM-DD; default today)",
         )
         group = parser.add_mutually_exclusive_group()
-        group.add_argument(
-            "--reset", action="store_true", help="delete existing demo data first"
-        )
+        group.add_argument("--reset", action="store_true", help="delete existing demo data first")
         group.add_argument(
             "--if-empty",
             action="store_true",
@@ -107,9 +105,7 @@ class Command(BaseCommand):
             out("  (--all-logins lists every account)")
         out("")
         if res.example_reference:
-            out(
-                f"Track a case: reference {res.example_reference}  secret {res.example_secret}"
-            )
+            out(f"Track a case: reference {res.example_reference}  secret {res.example_secret}")
         out("Injected situations (ground truth for early warning):")
         for s in res.situations:
             out(
