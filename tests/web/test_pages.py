@@ -114,6 +114,9 @@ def test_case_list_forbidden_for_residents(resident):
     response = client_for(resident).get(reverse("web:case_list"))
     assert response.status_code == 403
     assert "Not allowed" in text(response)
+    home = text(client_for(resident).get(reverse("web:home")))
+    assert f'href="{reverse("web:case_list")}"' not in home
+    assert "Log out" in home
 
 
 @pytest.mark.parametrize("language", [None, "zh-hans"])

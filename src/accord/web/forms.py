@@ -176,13 +176,16 @@ class TrackForm(forms.Form):
     reference = forms.CharField(
         label=_("Case reference"),
         max_length=24,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
         help_text=_("For example AC-2025-0000123."),
     )
     secret = forms.CharField(
         label=_("Tracking secret"),
         max_length=100,
         help_text=_("The secret you were given when you filed the case."),
-        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
     )
 
 
