@@ -371,3 +371,16 @@ def test_track_wrong_secret_is_404(areas, make_case):
 
 def test_healthz_still_works():
     assert Client().get("/healthz").json() == {"status": "ok"}
+
+
+def test_escalation_shows_tier_change(areas, make_case, mediator):
+    case, _ = make_case(area=areas.t1c1g1)
+    client = client_for(mediator)
+    response = client.post(
+        reverse("web:case_act", args=[case.reference]), {"action": "escalate", "note": "Big"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.tier == "township"
+    page = text(client.get(response["Location"]))
+    assert "Community / village → Township / street" in page

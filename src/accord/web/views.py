@@ -83,6 +83,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _tier_change(data: dict) -> str:
+    change = data.get("tier") if isinstance(data, dict) else None
+    if not isinstance(change, dict) or change.get("from") not in Tier.values:
+        return ""
+    if change.get("to") not in Tier.values:
+        return ""
+    return f"{Tier(change['from']).label} → {Tier(change['to']).label}"
+
+
 def _detail_context(request: HttpRequest, case, posted: dict | None = None) -> dict:
     detail = present.case_detail(case, request.user)
     detail["colour_label"] = labels.colour_label(detail["colour"])
@@ -95,6 +104,7 @@ def _detail_context(request: HttpRequest, case, posted: dict | None = None) -> d
             **present.event_dict(e),
             "action_label": labels.action_label(e.action),
             "to_status_label": Status(e.to_status).label,
+            "tier_change": _tier_change(e.data),
         }
         for e in selectors.case_events_for(actor=request.user, reference=case.reference)
     ]
