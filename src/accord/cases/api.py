@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from accord.cases import present, selectors, services
 from accord.cases.schemas import (
@@ -38,7 +38,7 @@ def create_case(request: HttpRequest, payload: CaseIn):
         vulnerable_party=payload.vulnerable_party,
     )
     case, secret = services.case_create(actor=actor, data=data)
-    return 201, {**present.case_detail(case, actor), "tracking_secret": secret}
+    return Status(201, {**present.case_detail(case, actor), "tracking_secret": secret})
 
 
 @router.get("/cases", response=CasePageOut, auth=AUTH)
