@@ -947,8 +947,12 @@ class _Writer:
                 cur.executemany(self.sql, params[i : i + 1000])
 
 
-def _flush(writers, cases, parties, events, links) -> None:
+def _flush(writers, cases, parties, events, links, counters: dict[int, int]) -> None:
     with transaction.atomic():
+        # Keep the reference counters in step with the committed cases, so that cases
+        # filed later (or after an interrupted run) continue the sequence.
+        for year, value in sorted(counters.items()):
+            Counter.objects.update_or_create(name=f"case-{year}", defaults={"value": value})
         writers["case"].insert(cases)
         writers["party"].insert([p for ps in parties for p in ps])
         writers["event"].insert([e for es in events for e in es])
@@ -1116,7 +1120,7 @@ def _seed_demo(
         nonlocal buf_c, buf_p, buf_e, links, last, last_report
         if not buf_c:
             return
-        _flush(writers, buf_c, buf_p, buf_e, links)
+        _flush(writers, buf_c, buf_p, buf_e, links, gen.counters)
         res.cases += len(buf_c)
         res.parties += sum(len(p) for p in buf_p)
         res.events += sum(len(e) for e in buf_e)
@@ -1179,8 +1183,6 @@ def _seed_demo(
             with connection.cursor() as cur:
                 for sql in connection.ops.sequence_reset_sql(no_style(), [Case]):
                     cur.execute(sql)
-        for year, value in sorted(gen.counters.items()):
-            Counter.objects.update_or_create(name=f"case-{year}", defaults={"value": value})
         res.situations = [s.as_dict() for s in InjectedSituation.objects.filter(seed=seed)]
         res.example_reference = last if res.cases else ""
         res.example_secret = tracking_secret(seed, last) if res.cases else ""

@@ -48,6 +48,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch", type=int, default=5000, help="cases per transaction")
 
+    def _say(self, msg: str) -> None:
+        self.stdout.write(msg)
+        self.stdout.flush()
+
     def handle(self, *args, **opts) -> None:
         out = self.stdout.write
         if has_demo_data():
@@ -60,13 +64,13 @@ class Command(BaseCommand):
                     "the database already has areas or cases; use --reset to delete the demo "
                     "data first, or --if-empty to skip"
                 )
-            reset_demo_data(progress=out)
+            reset_demo_data(progress=self._say)
         try:
             res = seed_demo(
                 size=opts["size"],
                 seed=opts["seed"],
                 end=opts["end"],
-                progress=out if opts["verbosity"] > 0 else None,
+                progress=self._say if opts["verbosity"] > 0 else None,
                 batch=opts["batch"],
             )
         except DemoError as exc:
