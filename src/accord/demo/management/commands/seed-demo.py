@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
 
 from accord.demo.generator import (
     DEMO_PASSWORD,
@@ -64,7 +66,13 @@ class Command(BaseCommand):
                     "the database already has areas or cases; use --reset to delete the demo "
                     "data first, or --if-empty to skip"
                 )
-            reset_demo_data(progress=self._say)
+            try:
+                reset_demo_data(progress=self._say)
+            except (ProtectedError, RestrictedError, IntegrityError) as exc:
+                raise CommandError(
+                    f"cannot reset: other records still refer to demo areas or users ({exc}); "
+                    "delete them first or start from a fresh database"
+                ) from exc
         try:
             res = seed_demo(
                 size=opts["size"],
