@@ -53,34 +53,68 @@ class QuasiPoissonFit:
     dispersion: FloatArray  # (B,) summary.glm()$dispersion (Pearson, not floored at 1)
 
 
-def _dev_resids(y: FloatArray, mu: FloatArray, wt: FloatArray) -> FloatArray:
-    """Row sums of poisson()$dev.resids: 2 * wt * (y log(y/mu) - (y - mu))."""
+def _initial_deviance(y0: FloatArray, prior: FloatArray) -> FloatArray:
+    """Deviance at glm.fit's start ``mu = y + 0.1``: sum 2 w (y log(y / mu) - (y - mu))."""
+    mu = y0 + 0.1
     with np.errstate(divide="ignore", invalid="ignore"):
-        ylogy = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / mu), 0.0)
-    return np.sum(2.0 * wt * (ylogy - (y - mu)), axis=1)
+        ylog = np.where(y0 > 0, y0 * np.log(np.where(y0 > 0, y0, 1.0) / mu), 0.0)
+    return np.sum(2.0 * prior * (ylog - (y0 - mu)), axis=1)
 
 
-def _wls(
-    w: FloatArray,
-    z: FloatArray,
-    onehot: FloatArray,
-    wtime: FloatArray | None,
-) -> tuple[FloatArray, FloatArray | None, FloatArray, FloatArray | None, FloatArray | None]:
-    """Closed-form weighted least squares of z on (level dummies [+ wtime]) for every row."""
-    d = w @ onehot  # (B, L)
-    present = d > 0
-    inv_d = np.divide(1.0, d, out=np.zeros_like(d), where=present)
-    zbar = ((w * z) @ onehot) * inv_d
-    if wtime is None:
-        return zbar, None, d, None, None
-    tbar = ((w * wtime) @ onehot) * inv_d
-    tc = wtime - tbar @ onehot.T  # wtime centred within its level (numerically stable Schur)
-    wtc = w * tc
-    s = np.sum(wtc * tc, axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        beta = np.sum(wtc * z, axis=1) / s
-    alpha = zbar - tbar * beta[:, None]
-    return alpha, beta, d, tbar, s
+class _Design:
+    """Per-level sums as matrix products: w @ m1 gives (sum w, sum w t, sum w t^2) per level."""
+
+    def __init__(self, onehot: FloatArray, wtime: FloatArray | None) -> None:
+        self.onehot = np.ascontiguousarray(onehot)
+        self.onehot_t = np.ascontiguousarray(onehot.T)
+        self.n_lev = onehot.shape[1]
+        self.trend = wtime is not None
+        if wtime is None:
+            self.m1 = self.onehot
+            self.m2 = self.onehot
+            self.tc = None
+            self.tmean = np.zeros(self.n_lev)
+            return
+        counts = onehot.sum(axis=0)
+        # centre wtime on its unweighted level mean: an exact reparametrisation that keeps the
+        # per-level sums of squares free of cancellation
+        self.tmean = (wtime @ onehot) / np.where(counts > 0, counts, 1.0)
+        tc = wtime - onehot @ self.tmean
+        self.tc = tc
+        g_t = onehot * tc[:, None]
+        self.m1 = np.ascontiguousarray(np.hstack([onehot, g_t, onehot * (tc**2)[:, None]]))
+        self.m2 = np.ascontiguousarray(np.hstack([onehot, g_t]))
+
+    def solve(
+        self, w: FloatArray, wz: FloatArray
+    ) -> tuple[FloatArray, FloatArray | None, FloatArray, FloatArray | None, FloatArray | None]:
+        """Closed-form WLS: level effects, slope, and the sums kept for standard errors."""
+        n_lev = self.n_lev
+        s1 = w @ self.m1
+        s2 = wz @ self.m2
+        d = s1[:, :n_lev]
+        present = d > 0
+        inv_d = np.divide(1.0, d, out=np.zeros_like(d), where=present)
+        zbar = s2[:, :n_lev] * inv_d
+        if not self.trend:
+            return zbar, None, d, None, None
+        st, stt, stz = s1[:, n_lev : 2 * n_lev], s1[:, 2 * n_lev :], s2[:, n_lev:]
+        tb = st * inv_d  # weighted level means of the centred time
+        s = np.sum(stt - st * tb, axis=1)  # within-level weighted sum of squares
+        num = np.sum(stz - tb * s2[:, :n_lev], axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            beta = num / s
+        alpha = zbar - tb * beta[:, None]  # level effects in the centred parametrisation
+        return alpha, beta, d, tb, s
+
+    def linear_predictor(self, alpha: FloatArray, beta: FloatArray | None) -> FloatArray:
+        eta = alpha @ self.onehot_t
+        if beta is not None and self.tc is not None:
+            eta += beta[:, None] * self.tc[None, :]
+        return eta
+
+
+_LOG_EPS = float(np.log(DBL_EPS))
 
 
 def fit_quasipoisson(
@@ -102,69 +136,94 @@ def fit_quasipoisson(
     iterations; series that converge are frozen at that iteration like R does.
     """
     bsz, n = y.shape
-    n_lev = onehot.shape[1]
-    off = np.zeros_like(y) if offset is None else offset
+    des = _Design(onehot, wtime)
+    n_lev = des.n_lev
     good_rows = prior > 0
     y0 = np.where(good_rows, y, 0.0)  # NaN responses carry zero weight; keep arithmetic finite
 
-    alpha = np.zeros((bsz, n_lev))
-    beta = np.zeros(bsz) if wtime is not None else None
-    w_work = np.zeros((bsz, n))
-    d = np.zeros((bsz, n_lev))
-    tbar = np.zeros((bsz, n_lev)) if wtime is not None else None
-    s = np.zeros(bsz) if wtime is not None else None
+    # outputs, filled as rows converge (or at the end)
+    alpha_o = np.zeros((bsz, n_lev))
+    beta_o = np.zeros(bsz)
+    w_o = np.zeros((bsz, n))
+    mu_o = np.zeros((bsz, n))
+    d_o = np.zeros((bsz, n_lev))
+    tb_o = np.zeros((bsz, n_lev))
+    s_o = np.zeros(bsz)
     converged = np.zeros(bsz, dtype=bool)
 
+    # working copies for the rows still iterating
+    idx = np.arange(bsz)
+    pr = prior
+    off = offset
+    pry = prior * y0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ylogy = np.where(y0 > 0, y0 * np.log(np.where(y0 > 0, y0, 1.0)), 0.0)
+    dev_const = np.sum(prior * (ylogy - y0), axis=1)  # deviance terms that do not depend on mu
+    del ylogy
+    dev = _initial_deviance(y0, prior)
     mu = y0 + 0.1  # poisson()$initialize: mustart <- y + 0.1
     eta = np.log(mu)
-    devold = _dev_resids(y0, mu, prior)
-    active = np.arange(bsz)
-    e_act, mu_act, dev_act = eta, mu, devold
-    for _ in range(maxit):
-        if active.size == 0:
-            break
-        pr = prior[active]
-        mu_eta = np.maximum(np.exp(e_act), DBL_EPS)
-        z = e_act - off[active] + (y0[active] - mu_act) / mu_eta
-        w = pr * mu_eta**2 / mu_act  # squared IRLS weights: prior * mu
-        a, bt, dd, tb, ss = _wls(w, z, onehot, wtime)
-        e_new = a @ onehot.T + off[active]
-        if bt is not None:
-            e_new = e_new + bt[:, None] * wtime
-        mu_new = np.maximum(np.exp(e_new), DBL_EPS)
-        dev = _dev_resids(y0[active], mu_new, pr)
-        # store this step's state for every active row; converged ones are dropped below
-        alpha[active] = a
-        w_work[active] = w
-        d[active] = dd
-        if beta is not None and bt is not None and tbar is not None and s is not None:
-            beta[active] = bt
-            tbar[active] = tb
-            s[active] = ss
-        eta[active] = e_new
-        mu[active] = mu_new
-        with np.errstate(invalid="ignore"):
-            conv = np.abs(dev - dev_act) / (np.abs(dev) + 0.1) < epsilon
-        converged[active[conv]] = True
-        keep = ~conv & np.isfinite(dev)
-        active = active[keep]
-        e_act, mu_act, dev_act = e_new[keep], mu_new[keep], dev[keep]
+    w = pr * mu  # IRLS weight prior * mu.eta^2 / variance = prior * mu for the log link
 
-    present = d > 0
-    rank = present.sum(axis=1) + (0 if wtime is None else 1)
+    for it in range(maxit):
+        if idx.size == 0:
+            break
+        # working response z = eta - offset + (y - mu) / mu, so w z = w (eta - offset - 1) + prior y
+        wz = w * (eta - 1.0 if off is None else eta - off - 1.0)
+        wz += pry
+        alpha, beta, d, tb, s = des.solve(w, wz)
+        eta_new = des.linear_predictor(alpha, beta)
+        if off is not None:
+            eta_new += off
+        mu_new = np.maximum(np.exp(eta_new), DBL_EPS)  # make.link("log")$linkinv floors at eps
+        w_new = pr * mu_new
+        # 2 sum prior (y log y - y log mu - y + mu), log mu = max(eta, log eps)
+        ylogmu = np.einsum("ij,ij->i", pry, np.maximum(eta_new, _LOG_EPS))
+        dev_new = 2.0 * (dev_const - ylogmu + w_new.sum(axis=1))
+        with np.errstate(invalid="ignore"):
+            conv = np.abs(dev_new - dev) / (np.abs(dev_new) + 0.1) < epsilon
+        # R stops a series at convergence (or returns the maxit-th step unconverged); the QR and
+        # working weights it keeps are those of this step, the fitted values those after it
+        stop = conv | ~np.isfinite(dev_new) if it < maxit - 1 else np.ones_like(conv)
+        if stop.any():
+            rows = idx[stop]
+            converged[rows] = conv[stop]
+            alpha_o[rows] = alpha[stop]
+            d_o[rows] = d[stop]
+            w_o[rows] = w[stop]
+            mu_o[rows] = mu_new[stop]
+            if beta is not None and tb is not None and s is not None:
+                beta_o[rows] = beta[stop]
+                tb_o[rows] = tb[stop]
+                s_o[rows] = s[stop]
+        if not stop.any():
+            eta, w, dev = eta_new, w_new, dev_new
+            continue
+        keep = ~stop
+        idx = idx[keep]
+        eta, w, dev = eta_new[keep], w_new[keep], dev_new[keep]
+        pr, pry, dev_const = pr[keep], pry[keep], dev_const[keep]
+        off = None if off is None else off[keep]
+
+    present = d_o > 0
+    rank = present.sum(axis=1) + (1 if des.trend else 0)
     n_ok = good_rows.sum(axis=1)
     df_residual = (n_ok - rank).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        pearson = np.sum(np.where(good_rows, w_work * ((y0 - mu) / mu) ** 2, 0.0), axis=1)
+        r2 = np.where(good_rows, ((y0 - mu_o) / mu_o) ** 2, 0.0)
+        pearson = np.einsum("ij,ij->i", w_o, r2)
         dispersion = np.where(df_residual > 0, pearson / df_residual, np.nan)
+    if des.trend:
+        alpha_o -= beta_o[:, None] * des.tmean[None, :]  # back to the uncentred wtime
+        tb_o += des.tmean[None, :]
     return QuasiPoissonFit(
-        alpha=alpha,
-        beta=beta,
-        mu=mu,
-        w_work=w_work,
-        d=d,
-        tbar=tbar,
-        s=s,
+        alpha=alpha_o,
+        beta=beta_o if des.trend else None,
+        mu=mu_o,
+        w_work=w_o,
+        d=d_o,
+        tbar=tb_o if des.trend else None,
+        s=s_o if des.trend else None,
         converged=converged,
         rank=rank,
         df_residual=df_residual,

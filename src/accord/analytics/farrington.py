@@ -345,7 +345,8 @@ def _fit_and_predict(
     if control.trend:
         fit_t, phi_t, conv_t = _fit_flexible(y, valid, offset, design, wtime, control)
         e_t, s_t = predict_link(fit_t, lvl, 0.0, offset0)
-        mu_t = np.maximum(np.exp(e_t), DBL_EPS)
+        with np.errstate(over="ignore"):
+            mu_t = np.maximum(np.exp(e_t), DBL_EPS)
         ymax = np.max(np.where(valid, y, -np.inf), axis=1)
         with np.errstate(invalid="ignore"):
             significant = trend_pvalue(fit_t) < control.pThresholdTrend
@@ -458,13 +459,15 @@ def _run_chunk(
         enough = obs[rows[:, None], recent].sum(axis=1) >= l_cases  # NaN sum -> not enough
 
     if control.thresholdMethod == "delta":
-        mu0 = np.maximum(np.exp(fin.eta0), DBL_EPS)  # predict(type = "response")
+        with np.errstate(over="ignore"):
+            mu0 = np.maximum(np.exp(fin.eta0), DBL_EPS)  # predict(type = "response")
         se_fit = fin.se_link * mu0
         upper, pvalue, score = _threshold_delta(mu0, se_fit, fin.phi, y_now, control)
         expected = mu0
     else:
         upper, pvalue, score = _threshold_noufaily(fin.eta0, fin.se_link, fin.phi, y_now, control)
-        expected = np.exp(fin.eta0)
+        with np.errstate(over="ignore"):
+            expected = np.exp(fin.eta0)
     with np.errstate(invalid="ignore"):
         alarm = enough & (score > 1) & (y_now != 0) & fin.ok
     has_upper = enough & ~np.isnan(upper)
