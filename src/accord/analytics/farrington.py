@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -35,7 +37,9 @@ from scipy import stats
 
 from accord.analytics._glm import (
     DBL_EPS,
+    Levels,
     QuasiPoissonFit,
+    Response,
     fit_quasipoisson,
     hat_values,
     predict_link,
@@ -217,9 +221,9 @@ def _blocks(refs: list[int], b: int, w: int, p: int) -> dict[int, int]:
 
 @dataclass(frozen=True)
 class _Design:
-    offsets: IntArray  # (n,) columns relative to k, ascending, all < 0 (or <= 0)
-    onehot: FloatArray  # (n, L) level membership
-    pred_level: int  # column of onehot for level noPeriods (the current week's level)
+    offsets: IntArray  # (n,) columns relative to k (< 0), rows sorted by level then time
+    levels: Levels  # seasonal level of each row (0-based rank among the levels present)
+    pred_level: int  # level index of noPeriods (the current week's level), -1 if absent
 
 
 def _design(series: CountSeries, k: int, control: FarringtonControl) -> tuple[_Design, int]:
@@ -236,12 +240,13 @@ def _design(series: CountSeries, k: int, control: FarringtonControl) -> tuple[_D
     cols = [c for c in cols if c <= k]
     if min(cols, default=0) < 0:
         raise ValueError(f"not enough history to monitor column {k}")
-    values = np.array([lev[c] for c in cols])
-    levels = np.unique(values)
-    onehot = (values[:, None] == levels[None, :]).astype(np.float64)
-    where = np.nonzero(levels == control.noPeriods)[0]
+    values = np.array([lev[c] for c in cols], dtype=np.int64)
+    present, index = np.unique(values, return_inverse=True)  # R drops unused factor levels
+    order = np.lexsort((np.array(cols), index))  # group the rows by level (order is immaterial)
+    where = np.nonzero(present == control.noPeriods)[0]
     pred_level = int(where[0]) if where.size else -1
-    design = _Design(np.array(cols, dtype=np.int64) - k, onehot, pred_level)
+    offsets = np.array(cols, dtype=np.int64)[order] - k
+    design = _Design(offsets, Levels(index[order]), pred_level)
     return design, min(cols)
 
 
@@ -269,9 +274,7 @@ def _phi(fit: QuasiPoissonFit) -> FloatArray:
 
 
 def _fit_flexible(
-    y: FloatArray,
-    valid: BoolArray,
-    offset: FloatArray | None,
+    resp: Response,
     design: _Design,
     wtime: FloatArray | None,
     control: FarringtonControl,
@@ -281,30 +284,42 @@ def _fit_flexible(
     Returns the final fit, its phi and whether the first (unweighted) fit converged; R's version
     would fall back to the model without trend / return NULL where it did not.
     """
-    prior = valid.astype(np.float64)
-    fit1 = fit_quasipoisson(y, prior, design.onehot, wtime, offset)
+    fit1 = fit_quasipoisson(resp, None, design.levels, wtime)
     phi = _phi(fit1)
     if not control.reweight:
         return fit1, phi, fit1.converged
-    # anscombe.residuals(): 3/2 (y^(2/3) mu^(-1/6) - mu^(1/2)) / sqrt(phi (1 - h))
-    h = hat_values(fit1, design.onehot, wtime)
-    y0 = np.where(valid, y, 0.0)
+    valid = resp.valid
+    # anscombe.residuals(): 3/2 (y^(2/3) mu^(-1/6) - mu^(1/2)) / sqrt(phi (1 - h)),
+    # written with c = mu^(1/3) as 3/2 (y^(2/3) - c^2) / sqrt(c)
+    h = hat_values(fit1, design.levels, wtime)
     with np.errstate(divide="ignore", invalid="ignore"):
-        s = 1.5 * (y0 ** (2.0 / 3.0) * fit1.mu ** (-1.0 / 6.0) - np.sqrt(fit1.mu))
-        s = s / np.sqrt(phi[:, None] * (1.0 - h))
+        c = np.cbrt(fit1.mu)
+        s = resp.y23 - c * c
+        s *= 1.5
+        s /= np.sqrt(c)
+        del c
+        np.subtract(1.0, h, out=h)
+        h *= phi
+        s /= np.sqrt(h)
+        del h
         # algo.farrington.assign.weights(): gamma * s^-2 above the threshold, gamma below
         big = s > control.weightsThreshold
-        inv2 = np.where(big, s**-2.0, 1.0)
-        gamma = valid.sum(axis=1) / np.sum(np.where(valid, inv2, 0.0), axis=1)
-    omega = np.where(valid, gamma[:, None] * inv2, 0.0)
-    fit2 = fit_quasipoisson(y, omega, design.onehot, wtime, offset)
+        inv2 = np.where(big, 1.0 / (s * s), 1.0)
+        if not resp.all_valid:
+            inv2[~valid] = 0.0
+        gamma = valid.sum(axis=0) / inv2.sum(axis=0)
+    omega = inv2
+    omega *= gamma
+    fit2 = fit_quasipoisson(resp, omega, design.levels, wtime)
     phi2 = _phi(fit2)
     # R then sets model$weights <- omega (prior instead of working weights), so the dispersion
     # that summary.glm (trend p-value) and predict.glm (se.fit) see is sum(omega r^2) / df with
     # working residuals r = (y - mu) / mu; phi above was taken before that substitution.
     with np.errstate(divide="ignore", invalid="ignore"):
-        r2 = np.where(valid, ((y0 - fit2.mu) / fit2.mu) ** 2, 0.0)
-        disp = np.where(fit2.df_residual > 0, np.sum(omega * r2, axis=1) / fit2.df_residual, np.nan)
+        r = (resp.y0 - fit2.mu) / fit2.mu
+        r *= r
+        r *= omega  # zero where the response is missing
+        disp = np.where(fit2.df_residual > 0, r.sum(axis=0) / fit2.df_residual, np.nan)
     return replace(fit2, dispersion=disp), phi2, fit1.converged
 
 
@@ -322,15 +337,13 @@ def _select(mask: BoolArray, a: FloatArray, b: FloatArray) -> FloatArray:
 
 
 def _fit_and_predict(
-    y: FloatArray,
-    valid: BoolArray,
-    offset: FloatArray | None,
+    resp: Response,
     offset0: FloatArray | None,
     design: _Design,
     control: FarringtonControl,
 ) -> _Final:
     """``algo.farrington.glm``: trend model first, then drop the trend unless it is kept."""
-    nb = y.shape[0]
+    nb = resp.y0.shape[1]
     wtime = design.offsets.astype(np.float64)  # R uses the week index; a shift changes nothing
     lvl = design.pred_level
     eta0 = np.full(nb, np.nan)
@@ -343,11 +356,11 @@ def _fit_and_predict(
 
     need_plain = np.ones(nb, dtype=bool)
     if control.trend:
-        fit_t, phi_t, conv_t = _fit_flexible(y, valid, offset, design, wtime, control)
+        fit_t, phi_t, conv_t = _fit_flexible(resp, design, wtime, control)
         e_t, s_t = predict_link(fit_t, lvl, 0.0, offset0)
         with np.errstate(over="ignore"):
             mu_t = np.maximum(np.exp(e_t), DBL_EPS)
-        ymax = np.max(np.where(valid, y, -np.inf), axis=1)
+        ymax = np.max(resp.y0, axis=0)  # max(dataGLM$response); missing ones are stored as 0
         with np.errstate(invalid="ignore"):
             significant = trend_pvalue(fit_t) < control.pThresholdTrend
             keep = conv_t & significant & (control.b >= 3) & (mu_t <= ymax)
@@ -359,8 +372,8 @@ def _fit_and_predict(
         need_plain = ~keep
     rows = np.nonzero(need_plain)[0]
     if rows.size:
-        off = None if offset is None else offset[rows]
-        fit_n, phi_n, conv_n = _fit_flexible(y[rows], valid[rows], off, design, None, control)
+        sub = resp if rows.size == nb else resp.take(rows)
+        fit_n, phi_n, conv_n = _fit_flexible(sub, design, None, control)
         e_n, s_n = predict_link(fit_n, lvl, 0.0, None if offset0 is None else offset0[rows])
         eta0[rows] = np.where(conv_n, e_n, np.nan)
         se[rows] = np.where(conv_n, s_n, np.nan)
@@ -430,6 +443,7 @@ def _threshold_noufaily(
 # driver
 # --------------------------------------------------------------------------------------------
 
+_ARRAYS_PER_ROW = 20  # (rows x design) float arrays alive at once in a chunk, roughly
 _OUT_KEYS = ("alarm", "upperbound", "expected", "score", "pvalue", "trend", "phi", "converged")
 
 
@@ -442,15 +456,17 @@ def _run_chunk(
     control: FarringtonControl,
 ) -> dict[str, npt.NDArray[np.generic]]:
     """Detection for the (series, column) pairs ``(rows[i], ks[i])`` sharing one design."""
-    cols = ks[:, None] + design.offsets[None, :]
-    y = obs[rows[:, None], cols]
-    valid = np.isfinite(y)
+    cols = ks[None, :] + design.offsets[:, None]  # (n, B): one column per (series, week)
+    y = obs[rows[None, :], cols]
     offset = offset0 = None
     if control.populationOffset and pop is not None:
         with np.errstate(divide="ignore"):
-            offset = np.log(pop[rows[:, None], cols])
+            offset = np.log(pop[rows[None, :], cols])
             offset0 = np.log(pop[rows, ks])
-    fin = _fit_and_predict(y, valid, offset, offset0, design, control)
+    resp = Response(y, offset)
+    del y
+    fin = _fit_and_predict(resp, offset0, design, control)
+    del resp
 
     y_now = obs[rows, ks]
     l_cases, l_weeks = control.limit54
@@ -483,6 +499,19 @@ def _run_chunk(
     }
 
 
+def _workers(requested: int | None, n_tasks: int) -> int:
+    """Threads to use: as requested, else the cores available to us (at most 4)."""
+    if requested is not None:
+        if int(requested) != requested or requested < 1:
+            raise ValueError(f"workers must be a positive integer, got {requested!r}")
+        return max(1, min(int(requested), n_tasks))
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4, n_tasks))
+
+
 def _validate_columns(
     series: CountSeries, t: Sequence[int] | None, control: FarringtonControl
 ) -> IntArray:
@@ -511,7 +540,8 @@ def detect(
     control: FarringtonControl = FARRINGTON,
     *,
     t: Sequence[int] | None = None,
-    max_chunk_bytes: int = 256 * 2**20,
+    max_chunk_bytes: int = 64 * 2**20,
+    workers: int | None = None,
 ) -> DetectionResult:
     """Run ``farringtonFlexible`` on every series for the monitored columns ``t``.
 
@@ -521,17 +551,18 @@ def detect(
     upper bound. Where R's GLM fails (no convergence with or without trend) all outputs are NaN,
     alarm is False and ``diagnostics["converged"]`` is False.
 
-    ``max_chunk_bytes`` bounds the size of one (series x weeks) x rows working array.
+    Performance: (series, week) pairs are processed in chunks of about ``max_chunk_bytes`` of
+    working memory each, by ``workers`` threads (default: the available cores, at most 4; numpy
+    releases the GIL), so peak extra memory is about ``workers * max_chunk_bytes``.
     """
     if not isinstance(control, FarringtonControl):
         raise ValueError("control must be a FarringtonControl")
     obs = series.observed
-    if np.any(obs[np.isfinite(obs)] < 0):
+    if obs.size and np.nanmin(obs, initial=0.0) < 0:  # fmin reduction: no copy of obs
         raise ValueError("observed counts must be non-negative")
     cols = _validate_columns(series, t, control)
-    pop = None
-    if control.populationOffset:
-        pop = series.population if series.population is not None else np.ones_like(obs)
+    # without a population the offset log(1) = 0 changes nothing
+    pop = series.population if control.populationOffset else None
     n_s, n_k = series.n_series, cols.size
 
     out: dict[str, npt.NDArray[np.generic]] = {
@@ -544,21 +575,34 @@ def detect(
     groups: dict[tuple[bytes, bytes, int], tuple[_Design, list[int]]] = {}
     for j, k in enumerate(cols.tolist()):
         design, _ = _design(series, int(k), control)
-        key = (design.offsets.tobytes(), design.onehot.tobytes(), design.pred_level)
+        key = (design.offsets.tobytes(), design.levels.index.tobytes(), design.pred_level)
         groups.setdefault(key, (design, []))[1].append(j)
 
+    tasks: list[tuple[_Design, IntArray, IntArray]] = []
     for design, js in groups.values():
         jj = np.asarray(js, dtype=np.int64)
         n_rows = design.offsets.size
-        chunk = max(1, int(max_chunk_bytes // (8 * max(n_rows, 1) * 12)))
+        chunk = max(1, int(max_chunk_bytes // (8 * max(n_rows, 1) * _ARRAYS_PER_ROW)))
         # all (series, column) pairs of this group, series-major
         pair_s = np.repeat(np.arange(n_s, dtype=np.int64), jj.size)
         pair_j = np.tile(jj, n_s)
         for lo in range(0, pair_s.size, chunk):
-            ps, pj = pair_s[lo : lo + chunk], pair_j[lo : lo + chunk]
-            res = _run_chunk(obs, pop, ps, cols[pj], design, control)
-            for key in _OUT_KEYS:
-                out[key][ps, pj] = res[key]
+            tasks.append((design, pair_s[lo : lo + chunk], pair_j[lo : lo + chunk]))
+
+    def work(task: tuple[_Design, IntArray, IntArray]) -> None:
+        design, ps, pj = task
+        res = _run_chunk(obs, pop, ps, cols[pj], design, control)
+        for key in _OUT_KEYS:
+            out[key][ps, pj] = res[key]  # chunks write disjoint cells
+
+    n_workers = _workers(workers, len(tasks))
+    if n_workers == 1:
+        for task in tasks:
+            work(task)
+    else:
+        with ThreadPoolExecutor(max_workers=n_workers) as pool:
+            for _ in pool.map(work, tasks):
+                pass
 
     return DetectionResult(
         method=f"farrington:{control.thresholdMethod}",
