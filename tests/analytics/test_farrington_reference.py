@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ def control_from_r(ctrl: dict[str, Any]) -> farrington.FarringtonControl:
     return farrington.FarringtonControl(**kwargs)
 
 
+@cache
 def run_engine(run: str) -> tuple[DetectionResult, dict[str, np.ndarray]]:
     spec = rref.runs()[run]
     series = rref.series(spec.collection, dates="dates" in run)
