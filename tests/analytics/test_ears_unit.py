@@ -100,6 +100,11 @@ def test_many_series_vectorised() -> None:
     res = detect(CountSeries(observed=obs), EarsControl(method="C2"))
     one = detect(CountSeries(observed=obs[[123]]), EarsControl(method="C2"))
     np.testing.assert_array_equal(res.upperbound[123], one.upperbound[0])
+    for method in ("C1", "C3"):
+        whole = detect(CountSeries(observed=obs), EarsControl(method=method))
+        blocks = detect(CountSeries(observed=obs), EarsControl(method=method), max_chunk_bytes=1)
+        np.testing.assert_array_equal(whole.upperbound, blocks.upperbound)
+        np.testing.assert_array_equal(whole.score, blocks.score)
 
 
 def test_input_validation() -> None:

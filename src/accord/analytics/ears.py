@@ -80,17 +80,46 @@ def _baseline_stats(
     return mean, sd
 
 
+def _ears_block(
+    obs: FloatArray, cols: IntArray, control: EarsControl, z: float
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Upper bound, baseline mean, sigma and C statistic for a block of series."""
+    b = int(control.baseline)
+    y = obs[:, cols]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if control.method in ("C1", "C2"):
+            lag = 0 if control.method == "C1" else 2
+            mean, sd = _baseline_stats(obs, cols, b, lag)
+            sigma = np.maximum(sd, control.minSigma)
+            upper = mean + z * sigma
+            score = (y - mean) / sigma
+            return upper, mean, sigma, score
+        # C2 statistics at t-2, t-1 and t (R: rangeC2 = (min(range) - 2):max(range))
+        c2 = []
+        for shift in (2, 1, 0):
+            m, s = _baseline_stats(obs, cols - shift, b, 2)
+            c2.append((obs[:, cols - shift] - m) / np.maximum(s, control.minSigma))
+        sigma = np.maximum(s, control.minSigma)  # sd of the C2 baseline at t itself
+        part2 = np.maximum(0.0, c2[0] - 1.0)  # np.maximum propagates NaN like R's pmax
+        part1 = np.maximum(0.0, c2[1] - 1.0)
+        upper = np.maximum(0.0, y + sigma * (z - (part2 + part1)))
+        score = part2 + part1 + np.maximum(0.0, c2[2] - 1.0)
+        return upper, m, sigma, score
+
+
 def detect(
     series: CountSeries,
     control: EarsControl | None = None,
     *,
     t: Sequence[int] | None = None,
+    max_chunk_bytes: int = 64 * 2**20,
 ) -> DetectionResult:
     """Run ``earsC`` on every series for the 0-based monitored columns ``t``.
 
     Default ``t``: every column with enough history (R's default ``range``). ``expected`` is the
     baseline mean, ``score`` the C statistic ((y - mean) / sd for C1 and C2; for C3 the sum of
     ``max(0, C2 - 1)`` over the current and two previous points); ``pvalue`` is not defined (NaN).
+    Series are processed in blocks of about ``max_chunk_bytes`` of baseline windows.
     """
     control = control or EarsControl()
     if not isinstance(control, EarsControl):
@@ -118,27 +147,20 @@ def detect(
         raise ValueError(f"The vector of observed is too short! need more than {first} columns")
 
     z = float(stats.norm.ppf(1.0 - control.resolved_alpha))
-    b = int(control.baseline)
+    n_s, n_k = series.n_series, cols.size
     y = obs[:, cols]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if control.method in ("C1", "C2"):
-            lag = 0 if control.method == "C1" else 2
-            mean, sd = _baseline_stats(obs, cols, b, lag)
-            sigma = np.maximum(sd, control.minSigma)
-            upper = mean + z * sigma
-            score = (y - mean) / sigma
-        else:
-            # C2 statistics at t-2, t-1 and t (R: rangeC2 = (min(range) - 2):max(range))
-            c2 = []
-            for shift in (2, 1, 0):
-                m, s = _baseline_stats(obs, cols - shift, b, 2)
-                c2.append((obs[:, cols - shift] - m) / np.maximum(s, control.minSigma))
-                if shift == 0:
-                    mean, sigma = m, np.maximum(s, control.minSigma)
-            part2 = np.maximum(0.0, c2[0] - 1.0)  # np.maximum propagates NaN like R's pmax
-            part1 = np.maximum(0.0, c2[1] - 1.0)
-            upper = np.maximum(0.0, y + sigma * (z - (part2 + part1)))
-            score = part2 + part1 + np.maximum(0.0, c2[2] - 1.0)
+    upper = np.empty((n_s, n_k))
+    mean = np.empty((n_s, n_k))
+    sigma = np.empty((n_s, n_k))
+    score = np.empty((n_s, n_k))
+    # series blocks keep the (series x weeks x baseline) windows within max_chunk_bytes
+    per_series = 8 * max(n_k, 1) * int(control.baseline) * 3
+    step = max(1, int(max_chunk_bytes // per_series))
+    for lo in range(0, n_s, step):
+        sl = slice(lo, lo + step)
+        u, m, sg, sc = _ears_block(obs[sl], cols, control, z)
+        upper[sl], mean[sl], sigma[sl], score[sl] = u, m, sg, sc
+    with np.errstate(invalid="ignore"):
         alarm = y > upper  # NaN bound -> False (R: NA)
     return DetectionResult(
         method=f"ears:{control.method}",
