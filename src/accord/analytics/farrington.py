@@ -15,6 +15,22 @@ is significant and does not extrapolate beyond the data, then compute an upper b
 count in week ``k`` and raise an alarm when the count exceeds it (and at least ``limit54[0]``
 cases were seen in the last ``limit54[1]`` weeks).
 
+R details reproduced on purpose (checked against R in ``tests/results``):
+
+* the GLM is ``glm.fit`` replayed step by step (start ``mu = y + 0.1``, relative deviance
+  change < 1e-8, at most 25 iterations); no convergence with and without trend gives no result;
+* ``phi = max(1, Pearson X^2 / df)``; but after reweighting R stores the prior weights in
+  ``model$weights``, so the dispersion behind the trend p-value and ``se.fit`` is
+  ``sum(omega * ((y - mu) / mu)^2) / df`` (tiny for large counts: the trend is then nearly
+  always significant), and ``predict.glm`` ignores the ``phi`` R puts into ``newdata``;
+* the trend is kept only if ``b >= 3``, its p-value < ``pThresholdTrend`` and the prediction
+  does not exceed the largest reference count;
+* for ``nbPlugin``/``muan`` the score is ``(y - eta0) / (U - eta0)`` with ``eta0`` on the log
+  scale, as in ``algo.farrington.threshold.noufaily``.
+
+Deliberate deviation: where R gets no model, it leaves ``expected`` at 0; we return NaN (and
+``alarm = False``, ``diagnostics["converged"] = False``, ``diagnostics["trend"] = False``).
+
 Everything is batched: for a fixed monitored week the design is the same for all series, and
 with regular (index-based) reference weeks it is also the same for every monitored week, so all
 (series, week) pairs are fitted together, in memory-bounded chunks, with the closed-form IRLS of
