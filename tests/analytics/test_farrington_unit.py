@@ -245,3 +245,10 @@ def test_input_validation() -> None:
         detect(s, {"b": 5})  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="workers"):
         detect(s, FARRINGTON, workers=0)
+
+
+def test_default_control_is_r_default() -> None:
+    s = poisson_series(n_series=2)
+    a = detect(s, t=[N_TIME - 1])
+    b = detect(s, FarringtonControl(), t=[N_TIME - 1])
+    np.testing.assert_array_equal(a.upperbound, b.upperbound)

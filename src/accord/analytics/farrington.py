@@ -553,7 +553,7 @@ def _validate_columns(
 
 def detect(
     series: CountSeries,
-    control: FarringtonControl = FARRINGTON,
+    control: FarringtonControl | None = None,
     *,
     t: Sequence[int] | None = None,
     max_chunk_bytes: int = 64 * 2**20,
@@ -561,6 +561,8 @@ def detect(
 ) -> DetectionResult:
     """Run ``farringtonFlexible`` on every series for the monitored columns ``t``.
 
+    ``control`` defaults to ``FarringtonControl()``, R's defaults; see :data:`PRESETS` for the
+    Farrington (1996) and Noufaily (2013) set-ups.
     ``t`` are 0-based columns of ``series.observed`` (default: every column with ``b`` years and
     ``w`` weeks of history, like R's default ``range``). NaN counts are missing values: R drops
     them from the reference data; a missing count in the last ``limit54[1]`` weeks means no
@@ -571,6 +573,8 @@ def detect(
     working memory each, by ``workers`` threads (default: the available cores, at most 4; numpy
     releases the GIL), so peak extra memory is about ``workers * max_chunk_bytes``.
     """
+    if control is None:
+        control = FarringtonControl()  # R's farringtonFlexible(sts) defaults
     if not isinstance(control, FarringtonControl):
         raise ValueError("control must be a FarringtonControl")
     obs = series.observed
