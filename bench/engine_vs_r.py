@@ -32,6 +32,26 @@ from accord.analytics.simulate import SCENARIOS, simulate
 HERE = Path(__file__).resolve().parent
 PRESETS = ("farrington", "noufaily")
 
+# R side of --glrnb: surveillance::glrnb with the default control (alpha estimated by glm.nb)
+GLRNB_R = """
+suppressPackageStartupMessages(library(surveillance))
+args <- commandArgs(trailingOnly = TRUE)
+input <- read.csv(args[1], colClasses = c("character", "integer", "numeric"))
+first <- as.integer(args[2]); last <- as.integer(args[3])
+rows <- list(); elapsed <- 0
+for (s in unique(input$series)) {
+  obs <- input$observed[input$series == s][order(input$t[input$series == s])]
+  x <- sts(observed = obs, frequency = 52, start = c(2000, 1))
+  tic <- proc.time()[["elapsed"]]
+  r <- suppressMessages(suppressWarnings(glrnb(x, control = list(range = first:last, c.ARL = 5))))
+  elapsed <- elapsed + proc.time()[["elapsed"]] - tic
+  rows[[length(rows) + 1]] <- data.frame(preset = "glrnb", series = s, t = first:last,
+    alarm = as.integer(alarms(r)[, 1]), upperbound = sprintf("%.10g", upperbound(r)[, 1]))
+}
+cat(sprintf("TIMING glrnb %.6f\\n", elapsed))
+write.csv(do.call(rbind, rows), args[4], row.names = FALSE, quote = FALSE)
+"""
+
 
 def r_value(v: object) -> str:
     if v is None:
@@ -69,9 +89,9 @@ def kappa(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def run_r(
-    obs: np.ndarray, first: int, last: int, workdir: Path
+    obs: np.ndarray, first: int, last: int, workdir: Path, *, glrnb: bool = False
 ) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-    """Alarms (n_series, n_weeks) per preset from R, and seconds spent in farringtonFlexible."""
+    """Alarms (n_series, n_weeks) per preset from R, and seconds spent in the R detector."""
     src = workdir / "input.csv"
     with open(src, "w", newline="") as fh:
         w = csv.writer(fh)
@@ -79,18 +99,24 @@ def run_r(
         for i in range(obs.shape[0]):
             for t in range(obs.shape[1]):
                 w.writerow([f"s{i:05d}", t + 1, int(obs[i, t])])
-    (workdir / "controls.R").write_text(r_controls())
     out = workdir / "r_out.csv"
-    proc = subprocess.run(
-        [
+    if glrnb:
+        (workdir / "glrnb.R").write_text(GLRNB_R)
+        cmd = ["Rscript", str(workdir / "glrnb.R"), str(src), str(first), str(last), str(out)]
+    else:
+        (workdir / "controls.R").write_text(r_controls())
+        script = str(HERE / "_r_farrington.R")
+        cmd = [
             "Rscript",
-            str(HERE / "_r_farrington.R"),
+            script,
             str(src),
             str(workdir / "controls.R"),
             str(first),
             str(last),
             str(out),
-        ],
+        ]
+    proc = subprocess.run(
+        cmd,
         capture_output=True,
         text=True,
         check=False,
@@ -128,6 +154,9 @@ def main() -> None:
     ap.add_argument("--scenarios", default="1-42", help="scenario ids, e.g. 1-42 or 1,5,9-12")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-r", action="store_true", help="engine only")
+    ap.add_argument(
+        "--glrnb", action="store_true", help="also compare glrnb (default control, c.ARL = 5)"
+    )
     args = ap.parse_args()
 
     scen = [s for s in SCENARIOS if s.id in set(parse_scenarios(args.scenarios))]
@@ -145,7 +174,8 @@ def main() -> None:
 
     engine: dict[str, np.ndarray] = {}
     engine_ms: dict[str, float] = {}
-    for p in PRESETS:
+    names = PRESETS + (("glrnb",) if args.glrnb else ())
+    for p in names:
         methods.run(p, CountSeries(obs[:2]), t=t)  # warm-up: imports, caches
         tic = time.perf_counter()
         res = methods.run(p, CountSeries(obs), t=t)
@@ -162,6 +192,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             tic = time.perf_counter()
             r_alarms, r_sec = run_r(obs, first, last, Path(tmp))
+            if args.glrnb:
+                g_alarms, g_sec = run_r(obs, first, last, Path(tmp), glrnb=True)
+                r_alarms.update(g_alarms)
+                r_sec.update(g_sec)
             wall = time.perf_counter() - tic
         r_ms = {p: s * 1e3 / cells for p, s in r_sec.items()}
         print(f"R subprocess wall time {wall:.1f} s")
@@ -171,7 +205,7 @@ def main() -> None:
         f"{'preset':<11} {'engine ms/sw':>13} {'R ms/sw':>10} {'ratio':>8} {'agree':>8} {'kappa':>7}"
         f"  {'FPR eng':>8} {'FPR R':>8} {'POD eng':>8} {'POD R':>8}"
     )
-    for p in PRESETS:
+    for p in names:
         e = evaluate(engine[p][:n], state, engine[p][n:])["overall"]
         line = f"{p:<11} {engine_ms[p]:>13.5f}"
         if p in r_alarms:
