@@ -133,6 +133,8 @@ class Case(models.Model):
     clock_suspended = models.BooleanField(default=False)
     status_changed_at = models.DateTimeField()
     deadline = models.DateField(null=True, blank=True)
+    # From this day the supervision colour is yellow (≤ 20% of the time left); see clock.
+    deadline_warning = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accord.accounts.models import CASE_STAFF_ROLES, User
 from accord.accounts.permissions import area_scope_q
 from accord.cases import workflow
-from accord.cases.clock import supervision_colour
+from accord.cases.clock import COLOUR_ORDER, GREEN, GREY, RED, YELLOW, supervision_colour
 from accord.cases.models import Case, CaseEvent
 from accord.cases.services import hash_secret
 from accord.core.errors import NotFound
@@ -60,7 +61,28 @@ def case_list_for(
             | Q(description__icontains=term)
             | Q(parties__name__icontains=term)
         ).distinct()
-    return qs.order_by("deadline", "-created_at")
+    return with_urgency(qs).order_by("urgency", "deadline", "-created_at")
+
+
+def with_urgency(qs: QuerySet[Case], today: dt.date | None = None) -> QuerySet[Case]:
+    """Annotate the supervision colour's rank (red 0, yellow 1, green 2, grey 3) in SQL, the
+    same rule as `clock.supervision_colour`, so that lists sort most urgent first."""
+    today = today or timezone.localdate()
+
+    def rank(colour: str) -> Value:
+        return Value(COLOUR_ORDER[colour])
+
+    return qs.annotate(
+        urgency=SqlCase(
+            When(status__in=workflow.FINISHED, then=rank(GREEN)),
+            When(clock_suspended=True, then=rank(GREY)),
+            When(deadline__isnull=True, then=rank(GREEN)),
+            When(deadline__lt=today, then=rank(RED)),
+            When(deadline_warning__lte=today, then=rank(YELLOW)),
+            default=rank(GREEN),
+            output_field=IntegerField(),
+        )
+    )
 
 
 def case_get_for(*, actor: User, reference: str) -> Case:

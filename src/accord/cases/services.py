@@ -21,7 +21,7 @@ from django.utils import timezone
 from accord.accounts.models import CASE_STAFF_ROLES, COORDINATOR_ROLES, User
 from accord.accounts.permissions import has_role_over, primary_role
 from accord.cases import routing, workflow
-from accord.cases.clock import state_deadline
+from accord.cases.clock import state_deadline, warning_date
 from accord.cases.models import Case, CaseEvent, Category, Channel, Counter, Party
 from accord.core.audit import audit_record
 from accord.core.calendar import BusinessCalendar
@@ -114,6 +114,7 @@ def _set_deadline(case: Case, calendar: BusinessCalendar | None = None) -> None:
     calendar = calendar or BusinessCalendar.load()
     entered = timezone.localdate(case.status_changed_at)
     case.deadline = state_deadline(calendar, case.category.deadlines, case.status, entered)
+    case.deadline_warning = warning_date(entered, case.deadline)
 
 
 def case_create(*, actor: User | None, data: CaseInput) -> tuple[Case, str]:

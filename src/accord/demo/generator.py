@@ -33,7 +33,7 @@ from django.db.models import Max
 from accord.accounts.models import ApiToken, Membership, Role, User
 from accord.accounts.services import user_create
 from accord.cases import routing
-from accord.cases.clock import state_deadline
+from accord.cases.clock import state_deadline, warning_date
 from accord.cases.models import Case, CaseEvent, Category, Counter, Party
 from accord.cases.services import hash_secret, normalise_org_name
 from accord.cases.workflow import FINISHED, S
@@ -707,6 +707,7 @@ class _Gen:
             clock_suspended=False,
             closed_at=None,
             deadline=None,
+            deadline_warning=None,
             reference=reference,
             tracking_secret_hash=hash_secret(tracking_secret(self.seed, reference)),
             category_id=cat.pk,
@@ -897,9 +898,9 @@ class _Gen:
             status = to
         case.status = status
         case.updated_at = case.status_changed_at
-        case.deadline = state_deadline(
-            self.cal, cat.deadlines, status, case.status_changed_at.astimezone(self.tz).date()
-        )
+        entered = case.status_changed_at.astimezone(self.tz).date()
+        case.deadline = state_deadline(self.cal, cat.deadlines, status, entered)
+        case.deadline_warning = warning_date(entered, case.deadline)
         return events
 
 

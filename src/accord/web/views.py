@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.accounts.permissions import is_case_staff
-from accord.cases import clock, present, selectors, services
+from accord.cases import present, selectors, services
 from accord.cases.models import Party, Status, Tier
 from accord.core.errors import DomainError, NotFound
 from accord.web import labels
@@ -44,35 +41,18 @@ def forbidden(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "403.html", status=403)
 
 
-def _colour_ordered(qs) -> list[tuple[int, str]]:
-    """(pk, colour) of every case in `qs`, red first, then yellow, green, grey; within a
-    colour by deadline. Reads only the columns the colour needs."""
-    today = timezone.localdate()
-    rows = []
-    for pk, status, changed, deadline, suspended in qs.values_list(
-        "pk", "status", "status_changed_at", "deadline", "clock_suspended"
-    ):
-        snapshot = SimpleNamespace(
-            status=status, status_changed_at=changed, deadline=deadline, clock_suspended=suspended
-        )
-        colour = selectors.colour_of(snapshot, today)  # type: ignore[arg-type]
-        rows.append((clock.COLOUR_ORDER[colour], deadline is None, deadline, pk, colour))
-    rows.sort(key=lambda r: (r[0], r[1], r[2] or today))
-    return [(r[3], r[4]) for r in rows]
-
-
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     if not is_case_staff(request.user):
         return forbidden(request)
     form = CaseFilterForm(request.GET or None)
     qs = selectors.case_list_for(actor=request.user, **form.selector_kwargs())
-    page = Paginator(_colour_ordered(qs), PAGE_SIZE).get_page(request.GET.get("page"))
-    by_pk = {c.pk: c for c in qs.filter(pk__in=[pk for pk, _c in page.object_list])}
+    # The selector orders by supervision colour (red first) then deadline, in SQL.
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
-    for pk, colour in page.object_list:
-        row = present.case_summary(by_pk[pk])
-        row["colour_label"] = labels.colour_label(colour)
+    for case in page.object_list:
+        row = present.case_summary(case)
+        row["colour_label"] = labels.colour_label(row["colour"])
         rows.append(row)
     query = request.GET.copy()
     query.pop("page", None)
