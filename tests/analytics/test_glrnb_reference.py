@@ -92,3 +92,12 @@ def test_noncontiguous_range_rejected() -> None:
     s = CountSeries(np.ones((1, 10)))
     with pytest.raises(ValueError, match="contiguous"):
         detect(s, GlrnbControl(alpha=0.0), t=[5, 7])
+
+
+def test_trigamma_matches_scipy() -> None:
+    from scipy.special import polygamma
+
+    from accord.analytics.glrnb import _trigamma
+
+    x = np.concatenate([np.logspace(-6, 8, 500), np.linspace(0.05, 30, 500)])
+    np.testing.assert_allclose(_trigamma(x), polygamma(1, x), rtol=1e-10)

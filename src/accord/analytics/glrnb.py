@@ -33,7 +33,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import digamma, polygamma
+from scipy.special import digamma
 
 from accord.analytics.result import DetectionResult
 from accord.analytics.series import CountSeries
@@ -158,6 +158,25 @@ def _deviance(y: FloatArray, mu: FloatArray, theta: FloatArray | None) -> FloatA
         return 2 * np.sum(ylog - (y + th) * np.log((y + th) / (mu + th)), axis=1)
 
 
+def _trigamma(x: FloatArray) -> FloatArray:
+    """psi'(x) for x > 0: recurrence up to x >= 10, then the asymptotic series (rel. error < 1e-11).
+
+    ``scipy.special.polygamma(1, x)`` goes through the Hurwitz zeta function and dominated the
+    glm.nb fit; this is several times faster.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    acc = np.zeros_like(x)
+    for _ in range(10):
+        small = x < 10.0
+        if not small.any():
+            break
+        acc += np.where(small, 1.0 / (x * x), 0.0)
+        x = np.where(small, x + 1.0, x)
+    z = 1.0 / (x * x)
+    series = (1.0 + (0.5 + (1 / 6 - (1 / 30 - (1 / 42 - z / 30) * z) * z) / x) / x) / x
+    return acc + series
+
+
 def _theta_ml(y: FloatArray, mu: FloatArray, limit: int = 25) -> FloatArray:
     """Batched ``MASS::theta.ml``: Newton-Raphson for the NB size given the means."""
     n = y.shape[1]
@@ -165,26 +184,33 @@ def _theta_ml(y: FloatArray, mu: FloatArray, limit: int = 25) -> FloatArray:
         t0 = n / np.sum((y / mu - 1.0) ** 2, axis=1)
     t0 = np.where(np.isfinite(t0) & (t0 > 0), t0, 1e8)
     eps = np.finfo(float).eps ** 0.25
+    act = np.arange(y.shape[0])  # series still iterating (near-Poisson ones take all `limit`)
     for _ in range(limit):
-        t0 = np.abs(t0)
-        th = t0[:, None]
+        ya, ma = y[act], mu[act]
+        th = np.abs(t0[act])[:, None]
         score = np.sum(
-            digamma(th + y) - digamma(th) + np.log(th) + 1 - np.log(th + mu) - (y + th) / (mu + th),
+            digamma(th + ya)
+            - digamma(th)
+            + np.log(th)
+            + 1
+            - np.log(th + ma)
+            - (ya + th) / (ma + th),
             axis=1,
         )
         info = np.sum(
-            -polygamma(1, th + y)
-            + polygamma(1, th)
+            -_trigamma(th + ya)
+            + _trigamma(th)
             - 1 / th
-            + 2 / (mu + th)
-            - (y + th) / (mu + th) ** 2,
+            + 2 / (ma + th)
+            - (ya + th) / (ma + th) ** 2,
             axis=1,
         )
         with np.errstate(divide="ignore", invalid="ignore"):
             delta = np.where(info != 0, score / info, 0.0)
         delta = np.where(np.isfinite(delta), delta, 0.0)
-        t0 = np.clip(t0 + delta, 1e-8, 1e10)  # why: equidispersed data push theta to infinity
-        if np.all(np.abs(delta) <= eps):
+        t0[act] = np.clip(th[:, 0] + delta, 1e-8, 1e10)  # why: equidispersed data push theta up
+        act = act[np.abs(delta) > eps]
+        if act.size == 0:
             break
     return t0
 
@@ -211,12 +237,15 @@ def fit_mu0(
         eta = _irls(y_train, X, None)
         theta = _theta_ml(y_train, np.exp(eta))
         # MASS::glm.nb alternates IRLS at fixed theta and theta.ml at fixed mu until both settle
+        act = np.arange(n_series)
         for _ in range(25):
-            eta = _irls(y_train, X, theta, eta)
-            new = _theta_ml(y_train, np.exp(eta))
-            done = np.all(np.abs(new - theta) <= 1e-8 * np.maximum(1.0, theta))
-            theta = new
-            if done:
+            eta_a = _irls(y_train[act], X, theta[act], eta[act])
+            new = _theta_ml(y_train[act], np.exp(eta_a))
+            eta[act] = eta_a
+            done = np.abs(new - theta[act]) <= 1e-8 * np.maximum(1.0, theta[act])
+            theta[act] = new
+            act = act[~done]
+            if act.size == 0:
                 break
         alphas = 1.0 / theta
     elif alpha == 0:
