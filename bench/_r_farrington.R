@@ -12,6 +12,12 @@ input <- read.csv(args[1], colClasses = c("character", "integer", "numeric"))
 source(args[2])
 first <- as.integer(args[3]); last <- as.integer(args[4])
 series <- unique(input$series)
+# R ignores misspelled control entries silently: refuse them instead
+known <- names(as.list(formals(farringtonFlexible)$control))[-1]
+for (preset in names(controls)) {
+  unknown <- setdiff(names(controls[[preset]]), known)
+  if (length(unknown)) stop("unknown farringtonFlexible control(s) in ", preset, ": ", paste(unknown, collapse = ", "))
+}
 rows <- list()
 for (preset in names(controls)) {
   ctrl <- c(controls[[preset]], list(range = first:last))

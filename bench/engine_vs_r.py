@@ -71,7 +71,6 @@ def r_controls() -> str:
     for name in PRESETS:
         ctl = methods.make_control(name)
         fields = {f.name: getattr(ctl, f.name) for f in dataclasses.fields(ctl)}
-        fields["thersholdMethod"] = fields.pop("thresholdMethod")  # R's spelling of the option
         body = ", ".join(f"{k} = {r_value(v)}" for k, v in fields.items())
         lines.append(f"  {name} = list({body}),")
     lines[-1] = lines[-1].rstrip(",")
