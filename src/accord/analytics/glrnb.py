@@ -302,6 +302,8 @@ def _max_glr(
             k = np.log(sxp / sm)
         k = np.where(np.isnan(k), 0.0, k)
         k = sign * np.maximum(0.0, sign * k)
+        # dir="dec", window without cases: R gets NaN (-inf * 0) and skips the window; we take
+        # the limit kappa -> -18 (LR ~ sum mu0), so such windows can signal a decrease here
         k = np.maximum(k, _KAPPA_FLOOR) if sign < 0 else k
         val = k * sxp + (1.0 - np.exp(k)) * sm
         val = np.where(allowed[pois], val, -np.inf)
