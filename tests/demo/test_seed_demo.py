@@ -42,15 +42,9 @@ def snapshot() -> list[tuple]:
 
 
 def intake_decision(case: Case) -> routing.RoutingDecision:
-    cat = case.category
     return routing.route(
-        routing.RoutingInput(
-            category_code=cat.code,
-            category_en=cat.name_en,
-            category_zh=cat.name_zh,
-            default_tier=cat.default_tier,
-            department_en=cat.department_en,
-            department_zh=cat.department_zh,
+        routing.RoutingInput.for_category(
+            case.category,
             people_count=case.people_count,
             amount=case.amount,
             risk_of_violence=case.risk_of_violence,

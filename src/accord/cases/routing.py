@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 TIERS = ("community", "township", "county", "city")
 TIER_NAMES = {
@@ -70,6 +71,20 @@ class RoutingInput:
     party_requested: bool = False
     staff_requested: bool = False
 
+    @classmethod
+    def for_category(cls, category: Any, **facts: Any) -> RoutingInput:
+        """Build the input from a category (anything with the Category model's fields) and
+        the case facts (people_count, amount, risk_of_violence, current_tier, ...)."""
+        return cls(
+            category_code=category.code,
+            category_en=category.name_en,
+            category_zh=category.name_zh,
+            default_tier=category.default_tier,
+            department_en=category.department_en,
+            department_zh=category.department_zh,
+            **facts,
+        )
+
 
 @dataclass(frozen=True)
 class RoutingDecision:
@@ -77,6 +92,10 @@ class RoutingDecision:
     reasons: tuple[Reason, ...]
     police_liaison: bool = False
     guide_to_formal_channels: bool = False
+
+    def reasons_as_dicts(self) -> list[dict[str, str]]:
+        """The form stored in `Case.routing`."""
+        return [{"rule": r.rule, "en": r.en, "zh": r.zh} for r in self.reasons]
 
     def explanation(self, language: str = "en") -> list[str]:
         zh = language.lower().startswith("zh")

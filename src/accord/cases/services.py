@@ -91,23 +91,13 @@ def handling_area_for(area: Area, tier: str) -> Area:
 
 
 def _routing_input(case: Case, **extra: Any) -> routing.RoutingInput:
-    cat = case.category
-    return routing.RoutingInput(
-        category_code=cat.code,
-        category_en=cat.name_en,
-        category_zh=cat.name_zh,
-        default_tier=cat.default_tier,
-        department_en=cat.department_en,
-        department_zh=cat.department_zh,
+    return routing.RoutingInput.for_category(
+        case.category,
         people_count=case.people_count,
         amount=case.amount,
         risk_of_violence=case.risk_of_violence,
         **extra,
     )
-
-
-def _reasons(decision: routing.RoutingDecision) -> list[dict[str, str]]:
-    return [{"rule": r.rule, "en": r.en, "zh": r.zh} for r in decision.reasons]
 
 
 def _set_deadline(case: Case, calendar: BusinessCalendar | None = None) -> None:
@@ -180,7 +170,7 @@ def case_create(*, actor: User | None, data: CaseInput) -> tuple[Case, str]:
         decision = routing.route(_routing_input(case), routing.policy_from_settings())
         case.tier = decision.tier
         case.handling_area = handling_area_for(area, decision.tier)
-        case.routing = _reasons(decision)
+        case.routing = decision.reasons_as_dicts()
         case.police_liaison = decision.police_liaison
         case.reference = next_reference(now.year)
         _set_deadline(case)
@@ -304,7 +294,7 @@ def case_transition(
                 _apply_tier(case, decision, data)
                 case.status = workflow.S.ESCALATED
             elif decision.guide_to_formal_channels:
-                case.routing = case.routing + _reasons(decision)
+                case.routing = case.routing + decision.reasons_as_dicts()
                 data["guide_to_formal_channels"] = True
         elif action == "follow_up":
             case.satisfaction = satisfaction
@@ -347,7 +337,7 @@ def _apply_tier(case: Case, decision: routing.RoutingDecision, data: dict[str, A
     data["tier"] = {"from": case.tier, "to": decision.tier}
     case.tier = decision.tier
     case.handling_area = handling_area_for(case.area, decision.tier)
-    new = [r for r in _reasons(decision) if r["rule"] != "category_default"]
+    new = [r for r in decision.reasons_as_dicts() if r["rule"] != "category_default"]
     case.routing = case.routing + new
     case.police_liaison = case.police_liaison or decision.police_liaison
     case.failed_attempts_at_tier = 0

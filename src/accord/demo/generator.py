@@ -676,19 +676,11 @@ class _Gen:
             m=rnd.randint(2, 14),
             n=people,
         )
-        inp = routing.RoutingInput(
-            category_code=code,
-            category_en=cat.name_en,
-            category_zh=cat.name_zh,
-            default_tier=cat.default_tier,
-            department_en=cat.department_en,
-            department_zh=cat.department_zh,
-            people_count=people,
-            amount=amount,
-            risk_of_violence=violence,
+        inp = routing.RoutingInput.for_category(
+            cat, people_count=people, amount=amount, risk_of_violence=violence
         )
         decision = routing.route(inp, self.policy)
-        reasons = [{"rule": r.rule, "en": r.en, "zh": r.zh} for r in decision.reasons]
+        reasons = decision.reasons_as_dicts()
         year = created.year
         n = self.counters.get(year, 0) + 1
         self.counters[year] = n
