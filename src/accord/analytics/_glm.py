@@ -74,10 +74,12 @@ class Response:
         self.y0 = np.where(self.valid, y, 0.0)  # missing responses get zero prior weight
         self.offset = offset
         self.all_valid = bool(self.valid.all())
-        self.eta_start = np.log(self.y0 + 0.1)  # poisson()$initialize: mustart <- y + 0.1
+        self.mu_start = self.y0 + 0.1  # poisson()$initialize: mustart <- y + 0.1
+        self.eta_start = np.log(self.mu_start)
         # y log y - y: the part of the Poisson deviance that does not depend on mu
         self.ylogy_m_y = special.xlogy(self.y0, self.y0) - self.y0
         self._y23: FloatArray | None = None
+        self._wz_start: FloatArray | None = None
 
     @property
     def y23(self) -> FloatArray:
@@ -87,6 +89,22 @@ class Response:
             self._y23 = c * c
         return self._y23
 
+    @property
+    def wz_start(self) -> FloatArray:
+        """mu z at mustart, the first working response times its weight (computed once).
+
+        With ``z = eta - offset + (y - mu) / mu`` and ``mu = mustart``:
+        ``mu z = mu (eta - offset - 1) + y``; times the prior weights, it is ``w z``.
+        """
+        if self._wz_start is None:
+            a = self.eta_start - 1.0
+            if self.offset is not None:
+                a -= self.offset
+            a *= self.mu_start
+            a += self.y0
+            self._wz_start = a
+        return self._wz_start
+
     def take(self, cols: IntArray) -> Response:
         """The same responses for a subset of batch columns."""
         out = Response.__new__(Response)
@@ -94,9 +112,11 @@ class Response:
         out.y0 = self.y0[:, cols]
         out.offset = None if self.offset is None else self.offset[:, cols]
         out.all_valid = bool(out.valid.all())
+        out.mu_start = self.mu_start[:, cols]
         out.eta_start = self.eta_start[:, cols]
         out.ylogy_m_y = self.ylogy_m_y[:, cols]
         out._y23 = None if self._y23 is None else self._y23[:, cols]
+        out._wz_start = None if self._wz_start is None else self._wz_start[:, cols]
         return out
 
 
@@ -125,56 +145,73 @@ class _Design:
     """Levels plus the trend column, centred on its unweighted level means.
 
     The centring is an exact reparametrisation that keeps the within-level sums of squares free
-    of cancellation; results are translated back to the uncentred wtime at the end.
+    of cancellation; results are translated back to the uncentred wtime at the end. Everything
+    the IRLS needs from a (rows x batch) array is, per level, its column sums weighted by 1,
+    ``tc`` and ``tc^2``; these are taken one level block at a time (a block stays in cache).
     """
 
     def __init__(self, levels: Levels, wtime: FloatArray | None) -> None:
         self.levels = levels
         self.trend = wtime is not None
+        self.segs = [(int(a), int(b)) for a, b in zip(levels.starts, levels.stops, strict=True)]
+        self.max_rows = max((b - a for a, b in self.segs), default=0)
+        n_lev = levels.n_lev
         if wtime is None:
-            self.tmean = np.zeros(levels.n_lev)
+            self.tmean = np.zeros(n_lev)
             self.tc = np.zeros(levels.n_rows)
-            return
-        sums = np.add.reduceat(wtime, levels.starts) if levels.n_rows else np.zeros(0)
-        self.tmean = sums / np.where(levels.counts > 0, levels.counts, 1)
-        self.tc = (wtime - self.tmean[levels.index])[:, None]  # (n, 1) for broadcasting
+        else:
+            sums = np.add.reduceat(wtime, levels.starts) if levels.n_rows else np.zeros(0)
+            self.tmean = sums / np.where(levels.counts > 0, levels.counts, 1)
+            self.tc = wtime - self.tmean[levels.index]
+        self.tc_col = self.tc[:, None]  # (n, 1) for broadcasting
+        self.tc2 = self.tc * self.tc
+        # per-level range of tc, to bound the linear predictor from below
+        self.tcmin = np.array([self.tc[a:b].min() if b > a else 0.0 for a, b in self.segs])
+        self.tcmax = np.array([self.tc[a:b].max() if b > a else 0.0 for a, b in self.segs])
+        self.tcmin, self.tcmax = self.tcmin[:, None], self.tcmax[:, None]
 
-    def solve(
-        self, w: FloatArray, wz: FloatArray, tmp: FloatArray
-    ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
-        """Closed-form WLS of z on (levels [+ centred wtime]) with weights w, per column.
-
-        Returns alpha (L, B) for the centred time, beta (B,), and d, tbar, s for the standard
-        errors. ``tmp`` is a (n, B) scratch array.
-        """
-        lv = self.levels
-        d = lv.sums(w)
-        sz = lv.sums(wz)
-        inv_d = np.divide(1.0, d, out=np.zeros_like(d), where=d > 0)
-        zbar = sz * inv_d
-        if not self.trend:
-            return zbar, np.zeros(w.shape[1]), d, np.zeros_like(d), np.zeros(w.shape[1])
-        np.multiply(w, self.tc, out=tmp)
-        st = lv.sums(tmp)
-        tmp *= self.tc
-        stt = lv.sums(tmp)
-        np.multiply(wz, self.tc, out=tmp)
-        stz = lv.sums(tmp)
-        tb = st * inv_d  # weighted level means of the centred time
-        s = np.sum(stt - st * tb, axis=0)  # within-level weighted sum of squares
-        num = np.sum(stz - tb * sz, axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            beta = num / s
-        alpha = zbar - tb * beta
-        return alpha, beta, d, tb, s
-
-    def linear_predictor(
-        self, alpha: FloatArray, beta: FloatArray, out: FloatArray, tmp: FloatArray
-    ) -> FloatArray:
-        self.levels.expand(alpha, out)
+    def moments(
+        self, lv: int, a: FloatArray, s0: FloatArray, s1: FloatArray, s2: FloatArray | None = None
+    ) -> None:
+        """Column sums of the level-``lv`` block ``a`` weighted by 1, tc (and tc^2)."""
+        lo, hi = self.segs[lv]
+        a.sum(axis=0, out=s0)
         if self.trend:
-            np.multiply(self.tc, beta, out=tmp)
-            out += tmp
+            np.einsum("r,rb->b", self.tc[lo:hi], a, out=s1)
+            if s2 is not None:
+                np.einsum("r,rb->b", self.tc2[lo:hi], a, out=s2)
+
+    def eta_level(
+        self,
+        lv: int,
+        alpha: FloatArray,
+        beta: FloatArray,
+        offset: FloatArray | None,
+        out: FloatArray,
+    ) -> FloatArray:
+        """Linear predictor ``alpha[lv] + beta tc (+ offset)`` of level ``lv``'s rows."""
+        lo, hi = self.segs[lv]
+        if self.trend:
+            np.multiply(self.tc_col[lo:hi], beta, out=out)
+            out += alpha[lv]
+        else:
+            out[...] = alpha[lv]
+        if offset is not None:
+            out += offset[lo:hi]
+        return out
+
+    def mean(
+        self,
+        alpha: FloatArray,
+        beta: FloatArray,
+        offset: FloatArray | None,
+        out: FloatArray,
+    ) -> FloatArray:
+        """Fitted means ``max(exp(eta), eps)`` for all rows, as the IRLS computes them."""
+        for lv, (lo, hi) in enumerate(self.segs):
+            blk = self.eta_level(lv, alpha, beta, offset, out[lo:hi])
+            np.exp(blk, out=blk)
+            np.maximum(blk, DBL_EPS, out=blk)  # make.link("log")$linkinv floors at eps
         return out
 
 
@@ -195,11 +232,21 @@ def fit_quasipoisson(
     ``glm.fit``: start at ``mu = y + 0.1``; stop when ``|dev - devold| / (|dev| + 0.1) <
     epsilon``; at most ``maxit`` iterations; columns that converge are frozen at that iteration,
     as R stops there.
+
+    How: the weighted least-squares step has a closed form in per-level sums. After the first
+    step the linear predictor is ``alpha[level] + beta tc (+ offset)``, so the sums of ``w z``
+    follow from those of ``w`` (``w z = w (alpha + beta tc - 1) + prior y``) and the step is
+    ``beta += sum(Q - tbar P) / s``, ``alpha += P / d - 1 - tbar dbeta`` with the constant
+    per-level sums ``P`` of ``prior y`` and ``Q`` of ``prior y tc``. Likewise the deviance's
+    ``sum prior y log(mu)`` is ``sum alpha P + beta Q`` wherever ``eta >= log(eps)`` is
+    guaranteed (else it is summed row by row). Each iteration thus makes one pass over the
+    rows: ``w = prior exp(eta)`` and its sums weighted by 1, tc and tc^2.
     """
     y0 = resp.y0
     n, bsz = y0.shape
     des = _Design(levels, wtime)
     n_lev = levels.n_lev
+    trend = des.trend
     if prior is None and not resp.all_valid:
         prior = resp.valid.astype(np.float64)
     good = resp.valid if prior is None else prior > 0
@@ -216,52 +263,76 @@ def fit_quasipoisson(
     s_o = np.zeros(bsz)
     converged = np.zeros(bsz, dtype=bool)
 
-    # working state of the columns still iterating (compacted when many have stopped)
-    idx = np.arange(bsz)
-    alive = np.ones(bsz, dtype=bool)
     pr = prior
     pry = y0 if prior is None else prior * y0
     off = resp.offset
-    dev_const = (resp.ylogy_m_y if prior is None else prior * resp.ylogy_m_y).sum(axis=0)
-    eta = resp.eta_start
-    mu = y0 + 0.1
-    w = mu if pr is None else pr * mu  # prior * mu.eta^2 / variance = prior * mu for the log link
+    zeros = np.zeros(bsz)
 
-    def buffers(
-        m: int,
-    ) -> tuple[FloatArray, FloatArray, list[FloatArray], list[FloatArray], list[FloatArray]]:
-        # preallocated work arrays (fresh large temporaries cost page faults every iteration);
-        # eta, mu and w alternate between two buffers, ``slot`` being the one written now
-        etas = [np.empty((n, m)), np.empty((n, m))]
-        mus = [np.empty((n, m)), np.empty((n, m))]
-        ws = mus if pr is None else [np.empty((n, m)), np.empty((n, m))]
-        return np.empty((n, m)), np.empty((n, m)), etas, mus, ws
+    # first step, at mustart: w = prior (y + 0.1), w z = prior wz_start; and the constants P, Q
+    d, st, stt = np.empty((n_lev, bsz)), np.empty((n_lev, bsz)), np.empty((n_lev, bsz))
+    sz, stz = np.empty((n_lev, bsz)), np.empty((n_lev, bsz))
+    p_sum, q_sum = np.empty((n_lev, bsz)), np.zeros((n_lev, bsz))
+    blk_buf = np.empty((des.max_rows, bsz))
+    mu0, wz0 = resp.mu_start, resp.wz_start
+    for lv, (lo, hi) in enumerate(des.segs):
+        blk = blk_buf[: hi - lo]
+        w_l = mu0[lo:hi] if pr is None else np.multiply(pr[lo:hi], mu0[lo:hi], out=blk)
+        des.moments(lv, w_l, d[lv], st[lv], stt[lv])
+        wz_l = wz0[lo:hi] if pr is None else np.multiply(pr[lo:hi], wz0[lo:hi], out=blk)
+        des.moments(lv, wz_l, sz[lv], stz[lv])
+        des.moments(lv, pry[lo:hi], p_sum[lv], q_sum[lv])
+    # glm.fit's deviance at mustart: 2 sum prior (y log y - y - y log mu + mu)
+    if pr is None:
+        dev_const = resp.ylogy_m_y.sum(axis=0)
+    else:
+        dev_const = np.einsum("rb,rb->b", pr, resp.ylogy_m_y)
+    dev = 2.0 * (dev_const - np.einsum("rb,rb->b", pry, resp.eta_start) + d.sum(axis=0))
+    inv_d = np.divide(1.0, d, out=np.zeros_like(d), where=d > 0)
+    zbar = sz * inv_d
+    if trend:
+        tb = st * inv_d  # weighted level means of the centred time
+        s = np.sum(stt - st * tb, axis=0)  # within-level weighted sum of squares
+        num = np.sum(stz - tb * sz, axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            beta = num / s
+        alpha = zbar - tb * beta
+    else:
+        tb, s, beta, alpha = np.zeros_like(d), zeros, zeros, zbar
+    del sz, stz, zbar
 
-    wz, tmp, eta_buf, mu_buf, w_buf = buffers(bsz)
-    # glm.fit's deviance at mustart, in the same form as below: 2 (sum y log y - y - y eta + mu)
-    np.multiply(pry, eta, out=tmp)
-    dev = 2.0 * (dev_const - tmp.sum(axis=0) + w.sum(axis=0))
-    slot = 0
+    # working state of the columns still iterating (compacted when many have stopped)
+    idx = np.arange(bsz)
+    alive = np.ones(bsz, dtype=bool)
     alpha_prev = np.zeros((n_lev, bsz))
     beta_prev = np.zeros(bsz)
+    blk2_buf = np.empty((des.max_rows, bsz))
     for it in range(maxit):
-        # working response z = eta - offset + (y - mu) / mu, so w z = w (eta - offset - 1) + prior y
-        np.subtract(eta, 1.0, out=wz)
+        # (alpha, beta) solve this step, with weights summarised by (d, tb, s); now the new
+        # mu = exp(eta), w = prior mu, their per-level sums and the deviance
+        dn, stn, sttn = np.empty_like(d), np.empty_like(d), np.empty_like(d)
+        pe = np.empty_like(d)  # per level: sum prior y max(eta, log eps)
         if off is not None:
-            wz -= off
-        wz *= w
-        wz += pry
-        alpha, beta, d, tb, s = des.solve(w, wz, tmp)
-        eta_new = des.linear_predictor(alpha, beta, eta_buf[slot], tmp)
-        if off is not None:
-            eta_new += off
-        mu_new = np.exp(eta_new, out=mu_buf[slot])
-        np.maximum(mu_new, DBL_EPS, out=mu_new)  # make.link("log")$linkinv floors at eps
-        w_new = mu_new if pr is None else np.multiply(pr, mu_new, out=w_buf[slot])
-        # 2 sum prior (y log y - y - y log mu + mu), with log mu = max(eta, log eps)
-        np.maximum(eta_new, _LOG_EPS, out=tmp)
-        tmp *= pry
-        dev_new = 2.0 * (dev_const - tmp.sum(axis=0) + w_new.sum(axis=0))
+            exact = [True] * n_lev
+        else:  # where eta >= log(eps) + 1 for sure, both floors are no-ops
+            with np.errstate(invalid="ignore", over="ignore"):
+                lb = alpha + np.minimum(des.tcmin * beta, des.tcmax * beta)
+                exact = (~(lb >= _LOG_EPS + 1.0)).any(axis=1).tolist()
+                np.multiply(alpha, p_sum, out=pe)
+                if trend:
+                    pe += q_sum * beta
+        for lv, (lo, hi) in enumerate(des.segs):
+            blk = des.eta_level(lv, alpha, beta, off, blk_buf[: hi - lo])
+            if exact[lv]:
+                tmp = np.maximum(blk, _LOG_EPS, out=blk2_buf[: hi - lo])
+                np.einsum("rb,rb->b", pry[lo:hi], tmp, out=pe[lv])
+            np.exp(blk, out=blk)
+            if exact[lv]:
+                np.maximum(blk, DBL_EPS, out=blk)  # make.link("log")$linkinv floors at eps
+            if pr is not None:
+                blk *= pr[lo:hi]
+            des.moments(lv, blk, dn[lv], stn[lv], sttn[lv])
+        # 2 sum prior (y log y - y - y log mu + mu)
+        dev_new = 2.0 * (dev_const - pe.sum(axis=0) + dn.sum(axis=0))
         with np.errstate(invalid="ignore"):
             conv = np.abs(dev_new - dev) / (np.abs(dev_new) + 0.1) < epsilon
         # R stops a series at convergence (or returns the maxit-th step unconverged); the QR and
@@ -283,30 +354,37 @@ def fit_quasipoisson(
         n_alive = int(alive.sum())
         if n_alive == 0:
             break
-        eta, w, dev = eta_new, w_new, dev_new
-        alpha_prev, beta_prev = alpha, beta
-        slot ^= 1
+        # the next step; eta - offset = alpha + beta tc, so w z sums to alpha d + beta st - d + P
+        # per level, and to alpha st + beta stt - st + Q with tc
+        alpha_prev, beta_prev, dev, d = alpha, beta, dev_new, dn
+        inv_d = np.divide(1.0, d, out=np.zeros_like(d), where=d > 0)
+        step = p_sum * inv_d
+        step -= 1.0
+        if trend:
+            tb = stn * inv_d
+            s = np.sum(sttn - stn * tb, axis=0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                dbeta = np.sum(q_sum - tb * p_sum, axis=0) / s
+            beta = beta + dbeta
+            step -= tb * dbeta
+        alpha = np.where(d > 0, alpha + step, 0.0)
         if n_alive < 0.6 * alive.size:  # compact: copying costs about one pass, skip if cheap
-            idx, eta, w, dev = idx[alive], eta[:, alive], w[:, alive], dev[alive]
+            idx, dev, d, tb, s = idx[alive], dev[alive], d[:, alive], tb[:, alive], s[alive]
+            alpha, beta = alpha[:, alive], beta[alive]
             alpha_prev, beta_prev = alpha_prev[:, alive], beta_prev[alive]
-            pry, dev_const = pry[:, alive], dev_const[alive]
+            p_sum, q_sum, dev_const = p_sum[:, alive], q_sum[:, alive], dev_const[alive]
+            pry = pry[:, alive]
             pr = None if pr is None else pr[:, alive]
             off = None if off is None else off[:, alive]
             alive = np.ones(idx.size, dtype=bool)
-            wz, tmp, eta_buf, mu_buf, w_buf = buffers(idx.size)
-            slot = 0
+            blk_buf = np.empty((des.max_rows, idx.size))
+            blk2_buf = np.empty((des.max_rows, idx.size))
 
     # fitted values after the last step and working weights of the last step, recomputed with
     # the very same operations as in the loop (so bit-identical)
-    del wz, eta_buf, mu_buf, w_buf
-    mu_o = des.linear_predictor(alpha_o, beta_o, np.empty((n, bsz)), tmp := np.empty((n, bsz)))
-    w_o = des.linear_predictor(alpha_prev_o, beta_prev_o, tmp, np.empty((n, bsz)))
-    if resp.offset is not None:
-        mu_o += resp.offset
-        w_o += resp.offset
-    for a in (mu_o, w_o):
-        np.exp(a, out=a)
-        np.maximum(a, DBL_EPS, out=a)
+    del blk_buf, blk2_buf
+    mu_o = des.mean(alpha_o, beta_o, resp.offset, np.empty((n, bsz)))
+    w_o = des.mean(alpha_prev_o, beta_prev_o, resp.offset, np.empty((n, bsz)))
     if first_o.any():
         w_o[:, first_o] = y0[:, first_o] + 0.1
     if prior is not None:
