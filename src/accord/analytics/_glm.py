@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special, stats
+from scipy import stats
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -71,23 +71,21 @@ class Response:
 
     def __init__(self, y: FloatArray, offset: FloatArray | None = None) -> None:
         self.valid = np.isfinite(y)
-        self.y0 = np.where(self.valid, y, 0.0)  # missing responses get zero prior weight
-        self.offset = offset
         self.all_valid = bool(self.valid.all())
+        # missing responses get zero prior weight
+        self.y0 = (
+            np.asarray(y, dtype=np.float64) if self.all_valid else np.where(self.valid, y, 0.0)
+        )
+        self.offset = offset
         self.mu_start = self.y0 + 0.1  # poisson()$initialize: mustart <- y + 0.1
         self.eta_start = np.log(self.mu_start)
-        # y log y - y: the part of the Poisson deviance that does not depend on mu
-        self.ylogy_m_y = special.xlogy(self.y0, self.y0) - self.y0
-        self._y23: FloatArray | None = None
+        # y log y - y: the part of the Poisson deviance that does not depend on mu (xlogy)
+        ylogy = np.add(self.y0, self.y0 == 0)  # log(1) = 0 where y = 0
+        np.log(ylogy, out=ylogy)
+        ylogy *= self.y0
+        ylogy -= self.y0
+        self.ylogy_m_y = ylogy
         self._wz_start: FloatArray | None = None
-
-    @property
-    def y23(self) -> FloatArray:
-        """y^(2/3), for Anscombe residuals (computed once)."""
-        if self._y23 is None:
-            c = np.cbrt(self.y0)
-            self._y23 = c * c
-        return self._y23
 
     @property
     def wz_start(self) -> FloatArray:
@@ -115,7 +113,6 @@ class Response:
         out.mu_start = self.mu_start[:, cols]
         out.eta_start = self.eta_start[:, cols]
         out.ylogy_m_y = self.ylogy_m_y[:, cols]
-        out._y23 = None if self._y23 is None else self._y23[:, cols]
         out._wz_start = None if self._wz_start is None else self._wz_start[:, cols]
         return out
 
@@ -139,6 +136,8 @@ class QuasiPoissonFit:
     converged: BoolArray  # (B,)
     df_residual: FloatArray  # (B,) n.ok - rank
     dispersion: FloatArray  # (B,) summary.glm()$dispersion (Pearson, not floored at 1)
+    # (B,) the same with the prior instead of the working weights (None without prior weights)
+    dispersion_prior: FloatArray | None = None
 
 
 class _Design:
@@ -200,19 +199,18 @@ class _Design:
             out += offset[lo:hi]
         return out
 
-    def mean(
+    def mean_level(
         self,
+        lv: int,
         alpha: FloatArray,
         beta: FloatArray,
         offset: FloatArray | None,
         out: FloatArray,
     ) -> FloatArray:
-        """Fitted means ``max(exp(eta), eps)`` for all rows, as the IRLS computes them."""
-        for lv, (lo, hi) in enumerate(self.segs):
-            blk = self.eta_level(lv, alpha, beta, offset, out[lo:hi])
-            np.exp(blk, out=blk)
-            np.maximum(blk, DBL_EPS, out=blk)  # make.link("log")$linkinv floors at eps
-        return out
+        """Fitted means ``max(exp(eta), eps)`` of level ``lv``'s rows, as the IRLS has them."""
+        blk = self.eta_level(lv, alpha, beta, offset, out)
+        np.exp(blk, out=blk)
+        return np.maximum(blk, DBL_EPS, out=blk)  # make.link("log")$linkinv floors at eps
 
 
 def fit_quasipoisson(
@@ -383,23 +381,33 @@ def fit_quasipoisson(
     # fitted values after the last step and working weights of the last step, recomputed with
     # the very same operations as in the loop (so bit-identical)
     del blk_buf, blk2_buf
-    mu_o = des.mean(alpha_o, beta_o, resp.offset, np.empty((n, bsz)))
-    w_o = des.mean(alpha_prev_o, beta_prev_o, resp.offset, np.empty((n, bsz)))
-    if first_o.any():
-        w_o[:, first_o] = y0[:, first_o] + 0.1
-    if prior is not None:
-        w_o *= prior
-
+    mu_o, w_o = np.empty((n, bsz)), np.empty((n, bsz))
     rank = (d_o > 0).sum(axis=0) + (1 if des.trend else 0)
     df_residual = (good.sum(axis=0) - rank).astype(np.float64)
+    # Pearson X^2 with working weights (and with the prior weights), one level block at a time
+    x2 = np.zeros(bsz)
+    x2_prior = None if prior is None else np.zeros(bsz)
+    first = np.nonzero(first_o)[0] if first_o.any() else None
+    r_buf = np.empty((des.max_rows, bsz))
     with np.errstate(divide="ignore", invalid="ignore"):
-        r = y0 - mu_o
-        r /= mu_o
-        r *= r
-        if not resp.all_valid:
-            r[~good] = 0.0
-        r *= w_o
-        dispersion = np.where(df_residual > 0, r.sum(axis=0) / df_residual, np.nan)
+        for lv, (lo, hi) in enumerate(des.segs):
+            m = des.mean_level(lv, alpha_o, beta_o, resp.offset, mu_o[lo:hi])
+            wv = des.mean_level(lv, alpha_prev_o, beta_prev_o, resp.offset, w_o[lo:hi])
+            if first is not None:
+                wv[:, first] = y0[lo:hi, first] + 0.1
+            r = np.subtract(y0[lo:hi], m, out=r_buf[: hi - lo])
+            r /= m
+            r *= r
+            if not resp.all_valid:
+                r[~good[lo:hi]] = 0.0
+            if prior is not None and x2_prior is not None:
+                wv *= prior[lo:hi]
+                x2_prior += np.einsum("rb,rb->b", r, prior[lo:hi])
+            x2 += np.einsum("rb,rb->b", r, wv)
+        dispersion = np.where(df_residual > 0, x2 / df_residual, np.nan)
+        dispersion_prior = (
+            None if x2_prior is None else np.where(df_residual > 0, x2_prior / df_residual, np.nan)
+        )
     if des.trend:
         alpha_o -= beta_o * des.tmean[:, None]  # back to the uncentred wtime
         tb_o += des.tmean[:, None]
@@ -414,25 +422,47 @@ def fit_quasipoisson(
         converged=converged,
         df_residual=df_residual,
         dispersion=dispersion,
+        dispersion_prior=dispersion_prior,
     )
+
+
+def hat_values_level(
+    fit: QuasiPoissonFit,
+    levels: Levels,
+    wtime: FloatArray | None,
+    lv: int,
+    inv_d: FloatArray,
+    out: FloatArray,
+) -> FloatArray:
+    """:func:`hat_values` of level ``lv``'s rows, written into ``out``; ``inv_d`` is ``1 / d``
+    (0 where ``d = 0``)."""
+    lo, hi = int(levels.starts[lv]), int(levels.stops[lv])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if wtime is not None and fit.tbar is not None and fit.s is not None:
+            np.subtract(wtime[lo:hi, None], fit.tbar[lv], out=out)
+            out *= out
+            out /= fit.s
+            out += inv_d[lv]
+        else:
+            out[...] = inv_d[lv]
+        out *= fit.w_work[lo:hi]
+    # lm.influence sets hat values within 10 * eps of 1 to exactly 1
+    out[out >= 1.0 - 10 * DBL_EPS] = 1.0
+    return out
+
+
+def inverse_d(fit: QuasiPoissonFit) -> FloatArray:
+    """``1 / d`` per level and column, 0 where a level has no weight."""
+    with np.errstate(divide="ignore"):
+        return np.where(fit.d > 0, 1.0 / fit.d, 0.0)
 
 
 def hat_values(fit: QuasiPoissonFit, levels: Levels, wtime: FloatArray | None) -> FloatArray:
     """Diagonal of the weighted hat matrix, as ``hatvalues(model)`` for a glm: (n, B)."""
     h = np.empty_like(fit.w_work)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inv_d = np.where(fit.d > 0, 1.0 / fit.d, 0.0)
-        levels.expand(inv_d, h)
-        if wtime is not None and fit.tbar is not None and fit.s is not None:
-            tc = levels.expand(fit.tbar, np.empty_like(h))
-            np.subtract(wtime[:, None], tc, out=tc)
-            tc *= tc
-            tc /= fit.s
-            h += tc
-            del tc
-        h *= fit.w_work
-    # lm.influence sets hat values within 10 * eps of 1 to exactly 1
-    h[h >= 1.0 - 10 * DBL_EPS] = 1.0
+    inv_d = inverse_d(fit)
+    for lv in range(levels.n_lev):
+        hat_values_level(fit, levels, wtime, lv, inv_d, h[levels.starts[lv] : levels.stops[lv]])
     return h
 
 

@@ -57,7 +57,8 @@ from accord.analytics._glm import (
     QuasiPoissonFit,
     Response,
     fit_quasipoisson,
-    hat_values,
+    hat_values_level,
+    inverse_d,
     predict_link,
     trend_pvalue,
 )
@@ -71,6 +72,7 @@ IntArray = npt.NDArray[np.int64]
 PowerTrans = Literal["2/3", "1/2", "none"]
 ThresholdMethod = Literal["delta", "nbPlugin", "muan"]
 
+_LOG_MAX = float(np.log(np.finfo(np.float64).max))  # exp() of more overflows
 _POWERS: dict[str, float] = {"2/3": 2.0 / 3.0, "1/2": 0.5, "none": 1.0}
 _METHODS = ("delta", "nbPlugin", "muan")
 
@@ -289,6 +291,52 @@ def _phi(fit: QuasiPoissonFit) -> FloatArray:
     return np.where(np.isnan(fit.dispersion), np.nan, np.maximum(fit.dispersion, 1.0))
 
 
+def _reweights(
+    resp: Response,
+    fit: QuasiPoissonFit,
+    levels: Levels,
+    wtime: FloatArray | None,
+    phi: FloatArray,
+    threshold: float,
+) -> FloatArray:
+    """Prior weights omega for the refit, from the Anscombe residuals of ``fit``: (n, B).
+
+    ``anscombe.residuals()``: 3/2 (y^(2/3) mu^(-1/6) - mu^(1/2)) / sqrt(phi (1 - h)), written
+    with c = mu^(1/3) as 3/2 (y^(2/3) - c^2) / sqrt(c); ``algo.farrington.assign.weights()``:
+    gamma s^-2 above the threshold, gamma below, with gamma making the weights sum to the number
+    of observations. Computed one level block at a time (the block stays in cache).
+    """
+    y0, valid = resp.y0, resp.valid
+    omega = np.empty_like(y0)
+    rows = int(levels.counts.max()) if levels.n_lev else 0
+    h_buf, c_buf, t_buf = (np.empty((rows, y0.shape[1])) for _ in range(3))
+    inv_d = inverse_d(fit)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for lv in range(levels.n_lev):
+            lo, hi = int(levels.starts[lv]), int(levels.stops[lv])
+            h = hat_values_level(fit, levels, wtime, lv, inv_d, h_buf[: hi - lo])
+            c = np.cbrt(fit.mu[lo:hi], out=c_buf[: hi - lo])
+            t = np.multiply(c, c, out=t_buf[: hi - lo])
+            s = np.cbrt(y0[lo:hi], out=omega[lo:hi])
+            s *= s  # y^(2/3)
+            s -= t
+            s *= 1.5
+            s /= np.sqrt(c, out=c)
+            np.subtract(1.0, h, out=h)
+            h *= phi
+            s /= np.sqrt(h, out=h)
+            big = s > threshold
+            np.multiply(s, s, out=t)
+            np.divide(1.0, t, out=t)
+            s[...] = 1.0
+            np.copyto(s, t, where=big)
+            if not resp.all_valid:
+                s[~valid[lo:hi]] = 0.0
+        gamma = valid.sum(axis=0) / omega.sum(axis=0)
+    omega *= gamma
+    return omega
+
+
 def _fit_flexible(
     resp: Response,
     design: _Design,
@@ -304,38 +352,14 @@ def _fit_flexible(
     phi = _phi(fit1)
     if not control.reweight:
         return fit1, phi, fit1.converged
-    valid = resp.valid
-    # anscombe.residuals(): 3/2 (y^(2/3) mu^(-1/6) - mu^(1/2)) / sqrt(phi (1 - h)),
-    # written with c = mu^(1/3) as 3/2 (y^(2/3) - c^2) / sqrt(c)
-    h = hat_values(fit1, design.levels, wtime)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        c = np.cbrt(fit1.mu)
-        s = resp.y23 - c * c
-        s *= 1.5
-        s /= np.sqrt(c)
-        del c
-        np.subtract(1.0, h, out=h)
-        h *= phi
-        s /= np.sqrt(h)
-        del h
-        # algo.farrington.assign.weights(): gamma * s^-2 above the threshold, gamma below
-        big = s > control.weightsThreshold
-        inv2 = np.where(big, 1.0 / (s * s), 1.0)
-        if not resp.all_valid:
-            inv2[~valid] = 0.0
-        gamma = valid.sum(axis=0) / inv2.sum(axis=0)
-    omega = inv2
-    omega *= gamma
+    omega = _reweights(resp, fit1, design.levels, wtime, phi, control.weightsThreshold)
     fit2 = fit_quasipoisson(resp, omega, design.levels, wtime)
     phi2 = _phi(fit2)
     # R then sets model$weights <- omega (prior instead of working weights), so the dispersion
     # that summary.glm (trend p-value) and predict.glm (se.fit) see is sum(omega r^2) / df with
     # working residuals r = (y - mu) / mu; phi above was taken before that substitution.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = (resp.y0 - fit2.mu) / fit2.mu
-        r *= r
-        r *= omega  # zero where the response is missing
-        disp = np.where(fit2.df_residual > 0, r.sum(axis=0) / fit2.df_residual, np.nan)
+    assert fit2.dispersion_prior is not None
+    disp = fit2.dispersion_prior
     return replace(fit2, dispersion=disp), phi2, fit1.converged
 
 
@@ -374,8 +398,10 @@ def _fit_and_predict(
     if control.trend:
         fit_t, phi_t, conv_t = _fit_flexible(resp, design, wtime, control)
         e_t, s_t = predict_link(fit_t, lvl, 0.0, offset0)
-        with np.errstate(over="ignore"):
-            mu_t = np.maximum(np.exp(e_t), DBL_EPS)
+        # predict(type = "response") for the extrapolation check. The trend can extrapolate
+        # to eta far beyond log(DBL_MAX) (R's exp gives Inf, and the trend is dropped); capping
+        # eta there keeps mu finite and above any count, so the comparison is unchanged.
+        mu_t = np.maximum(np.exp(np.minimum(e_t, _LOG_MAX)), DBL_EPS)
         ymax = np.max(resp.y0, axis=0)  # max(dataGLM$response); missing ones are stored as 0
         with np.errstate(invalid="ignore"):
             significant = trend_pvalue(fit_t) < control.pThresholdTrend
@@ -441,14 +467,17 @@ def _threshold_noufaily(
             mu_q = np.exp(stats.norm.ppf(1.0 - control.alpha, loc=eta0, scale=se_link))
         finite = np.isfinite(mu_q)
         over = finite & (phi > 1)
-        size = np.where(over, mu_q / np.where(over, phi - 1.0, 1.0), 1.0)
-        prob = np.where(over, 1.0 / np.where(over, phi, 2.0), 0.5)
-        upper_nb = stats.nbinom.ppf(1.0 - control.alpha, size, prob)
-        upper_po = stats.poisson.ppf(1.0 - control.alpha, np.where(finite, mu_q, 0.0))
-        upper = np.where(over, upper_nb, upper_po)
-        p_nb = stats.nbinom.sf(y - 1.0, size, prob)
-        p_po = stats.poisson.sf(y - 1.0, np.where(finite, mu_q, 0.0))
-        pvalue = np.where(over, p_nb, p_po)
+        # the quantiles are costly (a search per value): each only where it is used
+        nb, po = np.nonzero(over)[0], np.nonzero(~over)[0]
+        size = mu_q[nb] / (phi[nb] - 1.0)
+        prob = 1.0 / phi[nb]
+        mu_po = np.where(finite[po], mu_q[po], 0.0)
+        upper = np.empty_like(mu_q)
+        pvalue = np.empty_like(mu_q)
+        upper[nb] = stats.nbinom.ppf(1.0 - control.alpha, size, prob)
+        upper[po] = stats.poisson.ppf(1.0 - control.alpha, mu_po)
+        pvalue[nb] = stats.nbinom.sf(y[nb] - 1.0, size, prob)
+        pvalue[po] = stats.poisson.sf(y[po] - 1.0, mu_po)
         upper = np.where(finite & ~np.isnan(phi), upper, np.nan)
         pvalue = np.where(finite & ~np.isnan(phi) & ~np.isnan(y), pvalue, np.nan)
         score = (y - eta0) / (upper - eta0)
