@@ -128,8 +128,8 @@ class QuasiPoissonFit:
 
     alpha: FloatArray  # (L, B) level effects (log scale), for the uncentred wtime
     beta: FloatArray | None  # (B,) trend coefficient, None for a model without trend
-    mu: FloatArray  # (n, B) fitted means
-    w_work: FloatArray  # (n, B) working weights of the last WLS step (0 where excluded)
+    mu: FloatArray | None  # (n, B) fitted means (None if not kept)
+    w_work: FloatArray | None  # (n, B) working weights of the last WLS step (0 where excluded)
     d: FloatArray  # (L, B) per-level sum of working weights
     tbar: FloatArray | None  # (L, B) per-level weighted mean of wtime
     s: FloatArray | None  # (B,) within-level weighted sum of squares of wtime
@@ -221,6 +221,7 @@ def fit_quasipoisson(
     *,
     maxit: int = GLM_MAXIT,
     epsilon: float = GLM_EPSILON,
+    keep_fitted: bool = True,
 ) -> QuasiPoissonFit:
     """Fit ``glm(y ~ levels [+ wtime] + offset, quasipoisson, weights = prior)`` per column.
 
@@ -229,7 +230,8 @@ def fit_quasipoisson(
     them from the data frame). ``wtime`` (n,) or None for the model without trend. Mirrors
     ``glm.fit``: start at ``mu = y + 0.1``; stop when ``|dev - devold| / (|dev| + 0.1) <
     epsilon``; at most ``maxit`` iterations; columns that converge are frozen at that iteration,
-    as R stops there.
+    as R stops there. With ``keep_fitted=False`` the (n, B) ``mu`` and ``w_work`` are not kept
+    (None in the result; the dispersions are computed all the same).
 
     How: the weighted least-squares step has a closed form in per-level sums. After the first
     step the linear predictor is ``alpha[level] + beta tc (+ offset)``, so the sums of ``w z``
@@ -381,7 +383,10 @@ def fit_quasipoisson(
     # fitted values after the last step and working weights of the last step, recomputed with
     # the very same operations as in the loop (so bit-identical)
     del blk_buf, blk2_buf
-    mu_o, w_o = np.empty((n, bsz)), np.empty((n, bsz))
+    if keep_fitted:
+        mu_o, w_o = np.empty((n, bsz)), np.empty((n, bsz))
+    else:  # one level block at a time, overwritten
+        mu_o, w_o = np.empty((des.max_rows, bsz)), np.empty((des.max_rows, bsz))
     rank = (d_o > 0).sum(axis=0) + (1 if des.trend else 0)
     df_residual = (good.sum(axis=0) - rank).astype(np.float64)
     # Pearson X^2 with working weights (and with the prior weights), one level block at a time
@@ -391,8 +396,9 @@ def fit_quasipoisson(
     r_buf = np.empty((des.max_rows, bsz))
     with np.errstate(divide="ignore", invalid="ignore"):
         for lv, (lo, hi) in enumerate(des.segs):
-            m = des.mean_level(lv, alpha_o, beta_o, resp.offset, mu_o[lo:hi])
-            wv = des.mean_level(lv, alpha_prev_o, beta_prev_o, resp.offset, w_o[lo:hi])
+            b_lo, b_hi = (lo, hi) if keep_fitted else (0, hi - lo)
+            m = des.mean_level(lv, alpha_o, beta_o, resp.offset, mu_o[b_lo:b_hi])
+            wv = des.mean_level(lv, alpha_prev_o, beta_prev_o, resp.offset, w_o[b_lo:b_hi])
             if first is not None:
                 wv[:, first] = y0[lo:hi, first] + 0.1
             r = np.subtract(y0[lo:hi], m, out=r_buf[: hi - lo])
@@ -414,8 +420,8 @@ def fit_quasipoisson(
     return QuasiPoissonFit(
         alpha=alpha_o,
         beta=beta_o if des.trend else None,
-        mu=mu_o,
-        w_work=w_o,
+        mu=mu_o if keep_fitted else None,
+        w_work=w_o if keep_fitted else None,
         d=d_o,
         tbar=tb_o if des.trend else None,
         s=s_o if des.trend else None,
@@ -436,6 +442,8 @@ def hat_values_level(
 ) -> FloatArray:
     """:func:`hat_values` of level ``lv``'s rows, written into ``out``; ``inv_d`` is ``1 / d``
     (0 where ``d = 0``)."""
+    if fit.w_work is None:
+        raise ValueError("the fit was made with keep_fitted=False")
     lo, hi = int(levels.starts[lv]), int(levels.stops[lv])
     with np.errstate(divide="ignore", invalid="ignore"):
         if wtime is not None and fit.tbar is not None and fit.s is not None:
@@ -459,6 +467,8 @@ def inverse_d(fit: QuasiPoissonFit) -> FloatArray:
 
 def hat_values(fit: QuasiPoissonFit, levels: Levels, wtime: FloatArray | None) -> FloatArray:
     """Diagonal of the weighted hat matrix, as ``hatvalues(model)`` for a glm: (n, B)."""
+    if fit.w_work is None:
+        raise ValueError("the fit was made with keep_fitted=False")
     h = np.empty_like(fit.w_work)
     inv_d = inverse_d(fit)
     for lv in range(levels.n_lev):

@@ -307,6 +307,8 @@ def _reweights(
     of observations. Computed one level block at a time (the block stays in cache).
     """
     y0, valid = resp.y0, resp.valid
+    if fit.mu is None:
+        raise ValueError("the fit was made with keep_fitted=False")
     omega = np.empty_like(y0)
     rows = int(levels.counts.max()) if levels.n_lev else 0
     h_buf, c_buf, t_buf = (np.empty((rows, y0.shape[1])) for _ in range(3))
@@ -353,7 +355,7 @@ def _fit_flexible(
     if not control.reweight:
         return fit1, phi, fit1.converged
     omega = _reweights(resp, fit1, design.levels, wtime, phi, control.weightsThreshold)
-    fit2 = fit_quasipoisson(resp, omega, design.levels, wtime)
+    fit2 = fit_quasipoisson(resp, omega, design.levels, wtime, keep_fitted=False)
     phi2 = _phi(fit2)
     # R then sets model$weights <- omega (prior instead of working weights), so the dispersion
     # that summary.glm (trend p-value) and predict.glm (se.fit) see is sum(omega r^2) / df with
@@ -627,6 +629,7 @@ def detect(
         key = (design.offsets.tobytes(), design.levels.index.tobytes(), design.pred_level)
         groups.setdefault(key, (design, []))[1].append(j)
 
+    n_workers = _workers(workers, n_s * n_k)
     tasks: list[tuple[_Design, IntArray, IntArray]] = []
     for design, js in groups.values():
         jj = np.asarray(js, dtype=np.int64)
@@ -635,8 +638,12 @@ def detect(
         # all (series, column) pairs of this group, series-major
         pair_s = np.repeat(np.arange(n_s, dtype=np.int64), jj.size)
         pair_j = np.tile(jj, n_s)
-        for lo in range(0, pair_s.size, chunk):
-            tasks.append((design, pair_s[lo : lo + chunk], pair_j[lo : lo + chunk]))
+        # chunks of equal size, as many as a multiple of the workers (so none waits at the end)
+        n_chunks = -(-pair_s.size // chunk)
+        n_chunks = min(-(-n_chunks // n_workers) * n_workers, pair_s.size)
+        bounds = np.linspace(0, pair_s.size, n_chunks + 1).round().astype(np.int64).tolist()
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+            tasks.append((design, pair_s[lo:hi], pair_j[lo:hi]))
 
     def work(task: tuple[_Design, IntArray, IntArray]) -> None:
         design, ps, pj = task
@@ -644,8 +651,8 @@ def detect(
         for key in _OUT_KEYS:
             out[key][ps, pj] = res[key]  # chunks write disjoint cells
 
-    n_workers = _workers(workers, len(tasks))
-    if n_workers == 1:
+    n_workers = min(n_workers, len(tasks))
+    if n_workers <= 1:
         for task in tasks:
             work(task)
     else:
