@@ -162,7 +162,7 @@ class _Design:
             sums = np.add.reduceat(wtime, levels.starts) if levels.n_rows else np.zeros(0)
             self.tmean = sums / np.where(levels.counts > 0, levels.counts, 1)
             self.tc = wtime - self.tmean[levels.index]
-        self.tc_col = self.tc[:, None]  # (n, 1) for broadcasting
+        self.tc_one = np.stack([self.tc, np.ones(levels.n_rows)], axis=1)  # (n, 2): [tc, 1]
         self.tc2 = self.tc * self.tc
         # per-level range of tc, to bound the linear predictor from below
         self.tcmin = np.array([self.tc[a:b].min() if b > a else 0.0 for a, b in self.segs])
@@ -180,35 +180,35 @@ class _Design:
             if s2 is not None:
                 np.einsum("r,rb->b", self.tc2[lo:hi], a, out=s2)
 
+    def coefficients(self, alpha: FloatArray, beta: FloatArray) -> FloatArray:
+        """``(beta, alpha[level])`` per level, (L, 2, B), the argument of :meth:`eta_level`."""
+        ab = np.empty((alpha.shape[0], 2, alpha.shape[1]))
+        ab[:, 0] = beta
+        ab[:, 1] = alpha
+        return ab
+
     def eta_level(
-        self,
-        lv: int,
-        alpha: FloatArray,
-        beta: FloatArray,
-        offset: FloatArray | None,
-        out: FloatArray,
+        self, lv: int, ab: FloatArray, offset: FloatArray | None, out: FloatArray
     ) -> FloatArray:
-        """Linear predictor ``alpha[lv] + beta tc (+ offset)`` of level ``lv``'s rows."""
+        """Linear predictor ``beta tc + alpha[lv] (+ offset)`` of level ``lv``'s rows.
+
+        ``ab`` from :meth:`coefficients`; one contraction ``[tc, 1] @ [beta; alpha]`` (exactly
+        ``tc * beta + alpha``, but without numpy's slow broadcasting loops).
+        """
         lo, hi = self.segs[lv]
         if self.trend:
-            np.multiply(self.tc_col[lo:hi], beta, out=out)
-            out += alpha[lv]
+            np.einsum("rk,kb->rb", self.tc_one[lo:hi], ab[lv], out=out)
         else:
-            out[...] = alpha[lv]
+            out[...] = ab[lv, 1]
         if offset is not None:
             out += offset[lo:hi]
         return out
 
     def mean_level(
-        self,
-        lv: int,
-        alpha: FloatArray,
-        beta: FloatArray,
-        offset: FloatArray | None,
-        out: FloatArray,
+        self, lv: int, ab: FloatArray, offset: FloatArray | None, out: FloatArray
     ) -> FloatArray:
         """Fitted means ``max(exp(eta), eps)`` of level ``lv``'s rows, as the IRLS has them."""
-        blk = self.eta_level(lv, alpha, beta, offset, out)
+        blk = self.eta_level(lv, ab, offset, out)
         np.exp(blk, out=blk)
         return np.maximum(blk, DBL_EPS, out=blk)  # make.link("log")$linkinv floors at eps
 
@@ -320,8 +320,9 @@ def fit_quasipoisson(
                 np.multiply(alpha, p_sum, out=pe)
                 if trend:
                     pe += q_sum * beta
+        ab = des.coefficients(alpha, beta)
         for lv, (lo, hi) in enumerate(des.segs):
-            blk = des.eta_level(lv, alpha, beta, off, blk_buf[: hi - lo])
+            blk = des.eta_level(lv, ab, off, blk_buf[: hi - lo])
             if exact[lv]:
                 tmp = np.maximum(blk, _LOG_EPS, out=blk2_buf[: hi - lo])
                 np.einsum("rb,rb->b", pry[lo:hi], tmp, out=pe[lv])
@@ -394,11 +395,13 @@ def fit_quasipoisson(
     x2_prior = None if prior is None else np.zeros(bsz)
     first = np.nonzero(first_o)[0] if first_o.any() else None
     r_buf = np.empty((des.max_rows, bsz))
+    ab_o = des.coefficients(alpha_o, beta_o)
+    ab_prev_o = des.coefficients(alpha_prev_o, beta_prev_o)
     with np.errstate(divide="ignore", invalid="ignore"):
         for lv, (lo, hi) in enumerate(des.segs):
             b_lo, b_hi = (lo, hi) if keep_fitted else (0, hi - lo)
-            m = des.mean_level(lv, alpha_o, beta_o, resp.offset, mu_o[b_lo:b_hi])
-            wv = des.mean_level(lv, alpha_prev_o, beta_prev_o, resp.offset, w_o[b_lo:b_hi])
+            m = des.mean_level(lv, ab_o, resp.offset, mu_o[b_lo:b_hi])
+            wv = des.mean_level(lv, ab_prev_o, resp.offset, w_o[b_lo:b_hi])
             if first is not None:
                 wv[:, first] = y0[lo:hi, first] + 0.1
             r = np.subtract(y0[lo:hi], m, out=r_buf[: hi - lo])
