@@ -163,22 +163,22 @@ class _Design:
             self.tmean = sums / np.where(levels.counts > 0, levels.counts, 1)
             self.tc = wtime - self.tmean[levels.index]
         self.tc_one = np.stack([self.tc, np.ones(levels.n_rows)], axis=1)  # (n, 2): [tc, 1]
-        self.tc2 = self.tc * self.tc
+        # per level, the rows' (1, tc, tc^2), (3, n_l)
+        powers = np.stack([np.ones(levels.n_rows), self.tc, self.tc * self.tc])
+        self.powers = [np.ascontiguousarray(powers[:, a:b]) for a, b in self.segs]
         # per-level range of tc, to bound the linear predictor from below
         self.tcmin = np.array([self.tc[a:b].min() if b > a else 0.0 for a, b in self.segs])
         self.tcmax = np.array([self.tc[a:b].max() if b > a else 0.0 for a, b in self.segs])
         self.tcmin, self.tcmax = self.tcmin[:, None], self.tcmax[:, None]
 
-    def moments(
-        self, lv: int, a: FloatArray, s0: FloatArray, s1: FloatArray, s2: FloatArray | None = None
-    ) -> None:
-        """Column sums of the level-``lv`` block ``a`` weighted by 1, tc (and tc^2)."""
-        lo, hi = self.segs[lv]
-        a.sum(axis=0, out=s0)
-        if self.trend:
-            np.einsum("r,rb->b", self.tc[lo:hi], a, out=s1)
-            if s2 is not None:
-                np.einsum("r,rb->b", self.tc2[lo:hi], a, out=s2)
+    def moments(self, lv: int, a: FloatArray, out: FloatArray) -> None:
+        """Column sums of the level-``lv`` block ``a`` weighted by 1, tc, tc^2: the first ``k``
+        of them into ``out`` (k, B); only the plain sums without trend (the others stay).
+
+        One contraction (einsum releases the GIL, ``ndarray.sum`` over rows does not).
+        """
+        k = out.shape[0] if self.trend else 1
+        np.einsum("kr,rb->kb", self.powers[lv][:k], a, out=out[:k])
 
     def coefficients(self, alpha: FloatArray, beta: FloatArray) -> FloatArray:
         """``(beta, alpha[level])`` per level, (L, 2, B), the argument of :meth:`eta_level`."""
@@ -269,18 +269,19 @@ def fit_quasipoisson(
     zeros = np.zeros(bsz)
 
     # first step, at mustart: w = prior (y + 0.1), w z = prior wz_start; and the constants P, Q
-    d, st, stt = np.empty((n_lev, bsz)), np.empty((n_lev, bsz)), np.empty((n_lev, bsz))
-    sz, stz = np.empty((n_lev, bsz)), np.empty((n_lev, bsz))
-    p_sum, q_sum = np.empty((n_lev, bsz)), np.zeros((n_lev, bsz))
+    mom, zmom, pq = np.zeros((n_lev, 3, bsz)), np.zeros((n_lev, 2, bsz)), np.zeros((n_lev, 2, bsz))
+    d, st, stt = mom[:, 0], mom[:, 1], mom[:, 2]  # sums of w, w tc, w tc^2
+    sz, stz = zmom[:, 0], zmom[:, 1]  # of w z, w z tc
+    p_sum, q_sum = pq[:, 0], pq[:, 1]  # of prior y, prior y tc
     blk_buf = np.empty((des.max_rows, bsz))
     mu0, wz0 = resp.mu_start, resp.wz_start
     for lv, (lo, hi) in enumerate(des.segs):
         blk = blk_buf[: hi - lo]
         w_l = mu0[lo:hi] if pr is None else np.multiply(pr[lo:hi], mu0[lo:hi], out=blk)
-        des.moments(lv, w_l, d[lv], st[lv], stt[lv])
+        des.moments(lv, w_l, mom[lv])
         wz_l = wz0[lo:hi] if pr is None else np.multiply(pr[lo:hi], wz0[lo:hi], out=blk)
-        des.moments(lv, wz_l, sz[lv], stz[lv])
-        des.moments(lv, pry[lo:hi], p_sum[lv], q_sum[lv])
+        des.moments(lv, wz_l, zmom[lv])
+        des.moments(lv, pry[lo:hi], pq[lv])
     # glm.fit's deviance at mustart: 2 sum prior (y log y - y - y log mu + mu)
     if pr is None:
         dev_const = resp.ylogy_m_y.sum(axis=0)
@@ -309,7 +310,8 @@ def fit_quasipoisson(
     for it in range(maxit):
         # (alpha, beta) solve this step, with weights summarised by (d, tb, s); now the new
         # mu = exp(eta), w = prior mu, their per-level sums and the deviance
-        dn, stn, sttn = np.empty_like(d), np.empty_like(d), np.empty_like(d)
+        mom = np.empty((n_lev, 3, idx.size)) if trend else np.zeros((n_lev, 3, idx.size))
+        dn, stn, sttn = mom[:, 0], mom[:, 1], mom[:, 2]
         pe = np.empty_like(d)  # per level: sum prior y max(eta, log eps)
         if off is not None:
             exact = [True] * n_lev
@@ -331,7 +333,7 @@ def fit_quasipoisson(
                 np.maximum(blk, DBL_EPS, out=blk)  # make.link("log")$linkinv floors at eps
             if pr is not None:
                 blk *= pr[lo:hi]
-            des.moments(lv, blk, dn[lv], stn[lv], sttn[lv])
+            des.moments(lv, blk, mom[lv])
         # 2 sum prior (y log y - y - y log mu + mu)
         dev_new = 2.0 * (dev_const - pe.sum(axis=0) + dn.sum(axis=0))
         with np.errstate(invalid="ignore"):
