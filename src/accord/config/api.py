@@ -114,12 +114,20 @@ def api_healthz(request):
     return {"status": "ok"}
 
 
-def _register_routers() -> None:
-    from accord.cases.api import router as cases_router
-    from accord.core.api import router as core_router
+# Each app's router, mounted at the API root. An app adds its module here.
+ROUTER_MODULES = (
+    "accord.core.api",
+    "accord.cases.api",
+    "accord.resolution.api",
+    "accord.earlywarning.api",
+)
 
-    api.add_router("/", core_router)
-    api.add_router("/", cases_router)
+
+def _register_routers() -> None:
+    from importlib import import_module
+
+    for module in ROUTER_MODULES:
+        api.add_router("/", import_module(module).router)
 
 
 _register_routers()

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "accord.core",
     "accord.accounts",
     "accord.cases",
+    "accord.resolution",
+    "accord.earlywarning",
     "accord.web",
     "accord.demo",
 ]

@@ -12,5 +12,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("resolution/", include("accord.resolution.urls")),
+    path("early-warning/", include("accord.earlywarning.urls")),
     path("", include("accord.web.urls")),
 ]

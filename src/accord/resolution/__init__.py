@@ -1,0 +1,1 @@
+"""Resolution channels: proceedings, statutory clocks, hand-offs, documents (issue 4)."""
