@@ -33,6 +33,17 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_security_state():
+    """Rate-limit counters live in the (process-wide) cache: start every test with none.
+    Lockout attempts live in the database and roll back with each test."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
+
+
 @pytest.fixture
 def areas(db) -> AreaTree:
     """city C › county CO › townships T1, T2 › communities T1C1, T1C2, T2C1 › grids."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -45,7 +46,7 @@ def unlabelled(html: str) -> list[dict]:
 
 
 def pages(areas, make_case, mediator):
-    case, _ = make_case(area=areas.t1c1g1)
+    case, secret = make_case(area=areas.t1c1g1)
     staff = Client()
     staff.force_login(mediator)
     anon = Client()
@@ -54,9 +55,23 @@ def pages(areas, make_case, mediator):
         anon.get(reverse("web:login")),
         anon.get(reverse("web:file_case")),
         anon.get(reverse("web:track")),
+        anon.post(reverse("web:track"), {"reference": case.reference, "secret": secret}),
         staff.get(reverse("web:case_list")),
         staff.get(reverse("web:case_detail", args=[case.reference])),
+        staff.get(reverse("web:dashboard")),
     ]
+
+
+def test_no_inline_code_or_styles(areas, make_case, mediator):
+    """Production CSP has no 'unsafe-inline': no inline scripts, handlers or styles."""
+    for response in pages(areas, make_case, mediator):
+        html = response.content.decode()
+        assert "<style" not in html and " style=" not in html
+        assert not re.search(r"\son[a-z]+=", html), response.request["PATH_INFO"]
+        for script in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+            attrs, body = script
+            assert "src=" in attrs or 'type="application/json"' in attrs, attrs
+            assert "src=" not in attrs or body.strip() == ""
 
 
 def test_every_control_has_a_label(areas, make_case, mediator):

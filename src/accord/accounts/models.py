@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,15 +30,25 @@ CASE_STAFF_ROLES = frozenset(
         Role.ADMIN,
     }
 )
+# Every role except resident is staff: staff must pass a second factor when
+# ACCORD_REQUIRE_TOTP is on.
+STAFF_ROLES = frozenset(set(Role) - {Role.RESIDENT})
 # Roles that may (re)assign cases to other staff.
 COORDINATOR_ROLES = frozenset({Role.TOWNSHIP_COORDINATOR, Role.COUNTY_SUPERVISOR, Role.ADMIN})
 
 
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    # When the password was last set or all sessions were ended. Sessions that began and
+    # tokens that were issued before it are no longer valid (whatever code path changed it).
+    credentials_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def set_password(self, raw_password) -> None:
+        super().set_password(raw_password)
+        self.credentials_changed_at = timezone.now()
 
 
 class Membership(models.Model):
@@ -70,3 +81,17 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class TotpDevice(models.Model):
+    """A user's TOTP (RFC 6238) authenticator. Usable once confirmed with a first code.
+    `last_step` blocks replaying a code within its 30-second window."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"TOTP of {self.user}"

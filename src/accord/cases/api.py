@@ -17,6 +17,8 @@ from accord.cases.schemas import (
     TransitionIn,
 )
 from accord.config.api import AUTH, optional_user
+from accord.core.audit import access_record
+from accord.core.errors import Forbidden, NotFound
 
 router = Router(tags=["cases"])
 
@@ -51,7 +53,7 @@ def list_cases(
     overdue: bool | None = None,
     q: str | None = Query(None, max_length=200),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ):
     """Cases in the caller's jurisdiction (residents: the cases they filed)."""
     qs = selectors.case_list_for(
@@ -63,8 +65,17 @@ def list_cases(
         overdue=overdue,
         search=q,
     )
-    items = [present.case_summary(c) for c in qs[offset : offset + limit]]
-    return {"items": items, "count": qs.count()}
+    page = list(qs[offset : offset + limit])
+    total = qs.count()
+    selectors.record_list_view(
+        actor=request.auth,
+        shown=page,
+        total=total,
+        filters={"status": status, "tier": tier, "category": category, "area": area,
+                 "overdue": overdue, "limit": limit, "offset": offset},
+        searched=bool(q),
+    )  # fmt: skip
+    return {"items": [present.case_summary(c) for c in page], "count": total}
 
 
 @router.get("/cases/{reference}", response=CaseDetailOut, auth=AUTH)
@@ -78,7 +89,19 @@ def transition_case(request: HttpRequest, reference: str, payload: TransitionIn)
     """Take one workflow action. 409: not possible in this state; 403: not for your role;
     422: a required note, satisfaction or answer is missing."""
     case = selectors.case_get_for(actor=request.auth, reference=reference)
-    case = services.case_transition(actor=request.auth, case=case, **payload.model_dump())
+    try:
+        case = services.case_transition(actor=request.auth, case=case, **payload.model_dump())
+    except (Forbidden, NotFound) as exc:
+        # A refused action is an access refusal: record it (the refused write rolled back).
+        access_record(
+            actor=request.auth,
+            action=f"case.{payload.action}"[:64],
+            object_type="case",
+            object_id=case.reference,
+            outcome="refused",
+            data={"code": exc.code},
+        )
+        raise
     return present.case_detail(case, request.auth)
 
 

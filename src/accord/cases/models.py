@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accord.cases.workflow import S
+from accord.core.crypto import BlindIndexField, EncryptedTextField
 
 
 class Tier(models.TextChoices):
@@ -89,6 +92,8 @@ class Category(models.Model):
 
 class Case(models.Model):
     reference = models.CharField(_("reference"), max_length=24, unique=True)
+    # Random per-row id chosen before the INSERT: encrypted values are bound to it (AAD).
+    row_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     tracking_secret_hash = models.CharField(max_length=64)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases")
     area = models.ForeignKey(
@@ -98,7 +103,7 @@ class Case(models.Model):
     handling_area = models.ForeignKey(
         "core.Area", on_delete=models.PROTECT, related_name="handled_cases"
     )
-    description = models.TextField(_("description"))
+    description = EncryptedTextField(_("description"))
     people_count = models.PositiveIntegerField(_("people involved"), default=1)
     amount = models.DecimalField(
         _("amount in dispute"), max_digits=14, decimal_places=2, null=True, blank=True
@@ -138,6 +143,8 @@ class Case(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Set when `accord purge` removed the personal data after the retention period.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -163,10 +170,16 @@ class Party(models.Model):
         ORGANISATION = "organisation", _("Organisation")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    row_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=200)
-    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    name = EncryptedTextField(_("name"))
+    contact = EncryptedTextField(_("contact"), blank=True)
+    # Keyed HMAC of the normalised name: exact-match search without storing the name.
+    name_index = BlindIndexField(source="name", purpose="party.name")
+    # Resident identity card or organisation credit code, if given.
+    id_number = EncryptedTextField(_("identity number"), blank=True, default="")
+    id_number_index = BlindIndexField(source="id_number", purpose="party.id_number")
     # Lower-cased, punctuation- and suffix-stripped organisation name, for group disputes.
     normalised_name = models.CharField(max_length=200, blank=True, db_index=True)
 
@@ -178,6 +191,7 @@ class CaseEvent(models.Model):
     """One step on a case's timeline."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    row_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -186,7 +200,7 @@ class CaseEvent(models.Model):
     action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16)
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
     data = models.JSONField(default=dict)
 
     class Meta:
@@ -194,6 +208,20 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
+
+
+class CaseSearchToken(models.Model):
+    """Keyword blind index of a case's description: one row per distinct word (Chinese:
+    character pair), holding a keyed HMAC of the word, never the word (see core.crypto)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="search_tokens")
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        indexes = [models.Index(fields=["token", "case"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.token[:8]}"
 
 
 class Counter(models.Model):
@@ -204,3 +232,26 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class Attachment(models.Model):
+    """Evidence attached to a case: an image or a PDF whose type was checked by its first
+    bytes. The file lives outside the web root (settings.ACCORD_UPLOAD_DIR) under a random
+    name; it is only served through a view that checks the reader's jurisdiction."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    content_type = models.CharField(_("type"), max_length=40)
+    original_name = models.CharField(_("file name"), max_length=200)
+    stored_name = models.CharField(max_length=80, unique=True)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.original_name}"

@@ -57,7 +57,13 @@ def case_summary(case: Case) -> dict[str, Any]:
 def case_detail(case: Case, actor) -> dict[str, Any]:
     out = case_summary(case)
     out["parties"] = [
-        {"role": p.role, "kind": p.kind, "name": p.name, "contact": p.contact}
+        {
+            "role": p.role,
+            "kind": p.kind,
+            "name": p.name,
+            "contact": p.contact,
+            "id_number": p.id_number,
+        }
         for p in case.parties.all()
     ]
     out["allowed_actions"] = workflow.allowed_actions(case.status, capabilities(actor, case))

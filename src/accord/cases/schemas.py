@@ -26,6 +26,8 @@ class PartyIn(Strict):
     kind: Literal["person", "organisation"] = "person"
     name: str = Field(min_length=1, max_length=200)
     contact: str = Field("", max_length=200)
+    # Identity card number or unified social credit code; stored encrypted.
+    id_number: str = Field("", max_length=32)
 
 
 class CaseIn(Strict):
@@ -58,6 +60,7 @@ class PartyOut(Schema):
     kind: str
     name: str
     contact: str
+    id_number: str = ""
 
 
 class CaseOut(Schema):

@@ -6,15 +6,17 @@ import datetime as dt
 import hmac
 
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accord.accounts.models import CASE_STAFF_ROLES, User
 from accord.accounts.permissions import area_scope_q
 from accord.cases import workflow
 from accord.cases.clock import COLOUR_ORDER, GREEN, GREY, RED, YELLOW, supervision_colour
-from accord.cases.models import Case, CaseEvent
-from accord.cases.services import hash_secret
+from accord.cases.models import Case, CaseEvent, CaseSearchToken, Party
+from accord.cases.services import DESCRIPTION_INDEX, hash_secret
+from accord.core.audit import access_record
+from accord.core.crypto import blind_index, search_tokens
 from accord.core.errors import NotFound
 
 
@@ -54,14 +56,32 @@ def case_list_for(
         today = timezone.localdate()
         late = Q(deadline__lt=today, clock_suspended=False) & ~Q(status__in=workflow.FINISHED)
         qs = qs.filter(late) if overdue else qs.exclude(late)
-    if search:
-        term = search.strip()
-        qs = qs.filter(
-            Q(reference__iexact=term)
-            | Q(description__icontains=term)
-            | Q(parties__name__icontains=term)
-        ).distinct()
+    if search and search.strip():
+        qs = qs.filter(search_q(search))
     return with_urgency(qs).order_by("urgency", "deadline", "-created_at")
+
+
+def search_q(term: str) -> Q:
+    """Search without plaintext in the database: the reference (case-insensitive), a party's
+    exact name or identity number (blind indexes) or words of the description (keyword blind index: every word of
+    the term must occur; Chinese is matched by character pairs)."""
+    term = term.strip()
+    parties = Party.objects.filter(
+        Q(name_index=blind_index("party.name", term))
+        | Q(id_number_index=blind_index("party.id_number", term))
+    )
+    q = Q(reference__iexact=term) | Q(pk__in=parties.values("case_id"))
+    tokens = search_tokens(DESCRIPTION_INDEX, term)
+    if tokens:
+        matching = (
+            CaseSearchToken.objects.filter(token__in=tokens)
+            .values("case_id")
+            .annotate(n=Count("token", distinct=True))
+            .filter(n=len(tokens))
+            .values("case_id")
+        )
+        q |= Q(pk__in=matching)
+    return q
 
 
 def with_urgency(qs: QuerySet[Case], today: dt.date | None = None) -> QuerySet[Case]:
@@ -85,25 +105,61 @@ def with_urgency(qs: QuerySet[Case], today: dt.date | None = None) -> QuerySet[C
     )
 
 
-def case_get_for(*, actor: User, reference: str) -> Case:
-    """The case if the actor may see it; otherwise NotFound (never reveal it exists)."""
+def case_get_for(*, actor: User, reference: str, purpose: str = "case.view") -> Case:
+    """The case if the actor may see it; otherwise NotFound (never reveal it exists).
+    Both outcomes are recorded in the access chain under `purpose` (a read of the case's
+    personal data, or a refused attempt)."""
     case = case_list_for(actor=actor).filter(reference=reference).first()
     if case is None:
+        access_record(
+            actor=actor,
+            action=purpose,
+            object_type="case",
+            object_id=reference[:64],
+            outcome="not_found",
+        )
         raise NotFound(f"no case {reference!r}")
+    access_record(actor=actor, action=purpose, object_type="case", object_id=case.reference)
     return case
 
 
 def case_events_for(*, actor: User, reference: str) -> QuerySet[CaseEvent]:
-    case = case_get_for(actor=actor, reference=reference)
+    case = case_get_for(actor=actor, reference=reference, purpose="case.events.view")
     return case.events.select_related("actor").order_by("created_at", "id")
 
 
+def record_list_view(
+    *, actor: User, shown: list[Case], total: int, filters: dict, searched: bool
+) -> None:
+    """Record that a list of cases (with descriptions) was shown: which references, how many
+    matched, the filters used; a search term is not recorded (it may be a person's name)."""
+    access_record(
+        actor=actor,
+        action="case.list",
+        object_type="case",
+        data={
+            "shown": [c.reference for c in shown],
+            "count": total,
+            "filters": {k: v for k, v in filters.items() if v not in (None, "")},
+            "search": searched,
+        },
+    )
+
+
 def case_track(*, reference: str, secret: str) -> Case:
-    """Public lookup by reference + tracking secret. Same error for both mismatches."""
+    """Public lookup by reference + tracking secret. Same error for both mismatches; a
+    mismatch is recorded in the access chain (without the secret)."""
     case = (
         Case.objects.select_related("category", "handling_area").filter(reference=reference).first()
     )
     if case is None or not _same(case.tracking_secret_hash, hash_secret(secret)):
+        access_record(
+            actor=None,
+            action="case.track",
+            object_type="case",
+            object_id=reference[:64],
+            outcome="not_found",
+        )
         raise NotFound("no case with that reference and tracking secret")
     return case
 

@@ -22,11 +22,21 @@ from accord.accounts.models import CASE_STAFF_ROLES, COORDINATOR_ROLES, User
 from accord.accounts.permissions import has_role_over, primary_role
 from accord.cases import routing, workflow
 from accord.cases.clock import state_deadline, warning_date
-from accord.cases.models import Case, CaseEvent, Category, Channel, Counter, Party
+from accord.cases.models import (
+    Case,
+    CaseEvent,
+    CaseSearchToken,
+    Category,
+    Channel,
+    Counter,
+    Party,
+)
 from accord.core.audit import audit_record
 from accord.core.calendar import BusinessCalendar
+from accord.core.crypto import search_tokens
 from accord.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from accord.core.models import Area
+from accord.earlywarning import hooks as ew_hooks
 
 MAX_DESCRIPTION = 5000
 MAX_PARTIES = 50
@@ -38,6 +48,7 @@ class PartyInput:
     kind: str
     name: str
     contact: str = ""
+    id_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,17 @@ def normalise_org_name(name: str) -> str:
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+DESCRIPTION_INDEX = "case.description"
+
+
+def description_tokens(case: Case) -> list[CaseSearchToken]:
+    """Keyword blind index rows of the case's description (keyed HMAC per word)."""
+    return [
+        CaseSearchToken(case=case, token=t)
+        for t in sorted(search_tokens(DESCRIPTION_INDEX, case.description or ""))
+    ]
 
 
 def next_reference(year: int) -> str:
@@ -182,10 +204,12 @@ def case_create(*, actor: User | None, data: CaseInput) -> tuple[Case, str]:
                 kind=p.kind,
                 name=p.name.strip(),
                 contact=p.contact.strip(),
+                id_number=p.id_number.strip(),
                 normalised_name=normalise_org_name(p.name) if p.kind == "organisation" else "",
             )
             for p in data.parties
         )
+        CaseSearchToken.objects.bulk_create(description_tokens(case))
         role = primary_role(actor) if not anonymous else ""
         CaseEvent.objects.create(
             case=case,
@@ -196,6 +220,7 @@ def case_create(*, actor: User | None, data: CaseInput) -> tuple[Case, str]:
             to_status=case.status,
             data={"tier": case.tier, "channel": channel, "routing": case.routing},
         )
+        ew_hooks.on_case_created(case)  # indicators, group-dispute check, risk (same transaction)
         audit_record(
             actor=actor,
             role=role,
@@ -236,9 +261,18 @@ def case_transition(
     assignee: str | None = None,
     satisfaction: int | None = None,
     agreement_performed: bool | None = None,
+    handoff: dict[str, Any] | None = None,
+    party_proven: bool = False,
 ) -> Case:
     """Apply one workflow action. Refusals raise Conflict (state), Forbidden (role),
-    ValidationFailed (guard) or NotFound (unknown assignee); nothing is written then."""
+    ValidationFailed (guard) or NotFound (unknown assignee); nothing is written then.
+
+    `handoff` (used by accord.resolution only): the case follows a proceeding's hand-off; the
+    caller has already checked the actor's rights on the proceeding, so the role rule is
+    skipped (states and guards still apply) and `handoff` is recorded with the event.
+
+    `party_proven` means the caller showed the case's tracking secret (see
+    `cases.resident`): the actor, possibly anonymous, acts as the applicant."""
     if len(note) > MAX_DESCRIPTION:
         raise ValidationFailed(f"note is longer than {MAX_DESCRIPTION} characters")
     with transaction.atomic():
@@ -248,6 +282,10 @@ def case_transition(
             .get(pk=case.pk)
         )
         caps = capabilities(actor, case)
+        if handoff is not None:
+            caps |= {workflow.STAFF, workflow.COORDINATOR, workflow.ASSIGNEE}
+        if party_proven:
+            caps = caps | {workflow.APPLICANT}
         facts = workflow.CaseFacts(
             status=case.status,
             tier=case.tier,
@@ -268,8 +306,8 @@ def case_transition(
 
         now = timezone.now()
         from_status = case.status
-        data: dict[str, Any] = {}
-        role = primary_role(actor)
+        data: dict[str, Any] = dict(handoff or {})
+        role = primary_role(actor) or ("applicant" if party_proven else "")
         if action == "assign":
             target = _resolve_assignee(actor, case, assignee, caps)
             case.assignee = target
@@ -322,6 +360,7 @@ def case_transition(
             note=note,
             data=data,
         )
+        ew_hooks.on_case_changed(case)  # escalation-risk score (same transaction)
         audit_record(
             actor=actor,
             role=role,
@@ -433,4 +472,77 @@ def case_escalate_overdue(*, today: dt.date | None = None, dry_run: bool = False
                 data={"from": from_status, "to": case.status, **data},
             )
         done.append(case.reference)
+    return done
+
+
+def rebuild_description_index(*, progress=None, batch: int = 500) -> int:
+    """Recompute the keyword blind index of every case (after ACCORD_INDEX_KEY changed)."""
+    total = Case.objects.count()
+    done = written = 0
+    last = 0
+    while True:
+        with transaction.atomic():
+            cases = list(Case.objects.filter(pk__gt=last).order_by("pk")[:batch])
+            if not cases:
+                break
+            CaseSearchToken.objects.filter(case__in=cases).delete()
+            rows = [t for c in cases for t in description_tokens(c)]
+            CaseSearchToken.objects.bulk_create(rows)
+            written += len(rows)
+            done += len(cases)
+            last = cases[-1].pk
+        if progress:
+            progress(f"  case keyword index: {done:,}/{total:,} cases")
+    return written
+
+
+# --- retention ---------------------------------------------------------------------------
+
+RETENTION_STATUSES = {
+    "case_closed": (workflow.S.CLOSED, workflow.S.ARCHIVED),
+    "case_dropped": (workflow.S.WITHDRAWN, workflow.S.REJECTED, workflow.S.REDIRECTED),
+}
+ANONYMISE_BATCH = 200
+
+
+def case_anonymise_expired(record_type: str, cutoff: dt.datetime, dry_run: bool) -> list[str]:
+    """Remove the personal data of cases finished before `cutoff`, with their history: the
+    description and its keyword index, every party's name, contact and name indexes, every
+    timeline note, the tracking secret and the link to the filing account. What remains
+    (category, area, dates, tiers, statuses) keeps the statistics and early-warning history
+    whole. One transaction and one audit event per batch."""
+    candidates = Case.objects.filter(
+        status__in=RETENTION_STATUSES[record_type], closed_at__lt=cutoff, anonymised_at=None
+    ).order_by("pk")
+    refs = list(candidates.values_list("reference", flat=True))
+    if dry_run:
+        return refs
+    done: list[str] = []
+    pks = list(candidates.values_list("pk", flat=True))
+    for i in range(0, len(pks), ANONYMISE_BATCH):
+        chunk = pks[i : i + ANONYMISE_BATCH]
+        with transaction.atomic():
+            batch = Case.objects.select_for_update().filter(pk__in=chunk, anonymised_at=None)
+            batch_refs = list(batch.values_list("reference", flat=True))
+            if not batch_refs:
+                continue
+            now = timezone.now()
+            ids = list(batch.values_list("pk", flat=True))
+            Party.objects.filter(case_id__in=ids).update(
+                name="",
+                contact="",
+                name_index="",
+                id_number="",
+                id_number_index="",
+                normalised_name="",
+            )
+            CaseEvent.objects.filter(case_id__in=ids).update(note="")
+            CaseSearchToken.objects.filter(case_id__in=ids).delete()
+            Case.objects.filter(pk__in=ids).update(
+                description="", tracking_secret_hash="", filed_by=None, anonymised_at=now
+            )
+            from accord.core.retention import audit_purge
+
+            audit_purge(record_type, "anonymise", cutoff, batch_refs)
+        done += batch_refs
     return done

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -36,6 +38,7 @@ class Session(SessionAuth):
 
 
 AUTH = [BearerToken(), Session()]
+BEARER = BearerToken()
 
 
 def optional_user(request: HttpRequest):
@@ -50,12 +53,76 @@ def optional_user(request: HttpRequest):
     return user if user is not None and user.is_authenticated else None
 
 
-api = NinjaAPI(
+def _staff_only_docs(view):
+    """ACCORD_API_DOCS=staff: the schema and docs need a signed-in staff session or a staff
+    bearer token; others get a 404 (the docs are not advertised)."""
+    from functools import wraps
+
+    from accord.accounts.models import STAFF_ROLES
+    from accord.accounts.permissions import roles_of
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = getattr(request, "user", None)
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Bearer "):
+            user = token_authenticate(header[7:].strip())
+        if user is None or not user.is_authenticated or not roles_of(user) & set(STAFF_ROLES):
+            return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# Every operation may answer these with {"detail", "code"}; declared in the schema so that
+# clients (and the schema fuzzer, tests/security/test_security_fuzz.py) know them.
+_ERROR_STATUSES = {
+    "400": "Unparseable request",
+    "401": "Authentication required",
+    "403": "Not allowed for your role",
+    "404": "Unknown, or outside your jurisdiction",
+    "409": "Not possible in the current state",
+    "413": "Request body too large",
+    "422": "Invalid input",
+    "429": "Too many requests or attempts",
+}
+
+
+class AccordAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["Error"] = {
+            "title": "Error",
+            "type": "object",
+            "properties": {
+                "detail": {"title": "Detail", "type": "string"},
+                "code": {"title": "Code", "type": "string"},
+            },
+            "required": ["detail", "code"],
+        }
+        error = {"$ref": "#/components/schemas/Error"}
+        for methods in schema.get("paths", {}).values():
+            for op in methods.values():
+                responses = op.setdefault("responses", {})
+                for status, text in _ERROR_STATUSES.items():
+                    responses.setdefault(
+                        status,
+                        {"description": text, "content": {"application/json": {"schema": error}}},
+                    )
+        return schema
+
+
+_DOCS = settings.ACCORD_API_DOCS
+api = AccordAPI(
     title="Accord API",
     version="1",
     description="Disputes taken in, routed, resolved and followed up. Errors are "
     '{"detail": ..., "code": ...}.',
     urls_namespace="api",
+    openapi_url=None if _DOCS == "off" else "/openapi.json",
+    docs_url=None if _DOCS == "off" else "/docs",
+    docs_decorator=_staff_only_docs if _DOCS == "staff" else None,
 )
 
 
@@ -103,6 +170,12 @@ def on_too_big(request, exc):
     return _error(request, 413, _("The request body is too large."), "too_large")
 
 
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request, exc):
+    # e.g. "Content-Type: multipart/form-data" without a boundary, read by a login-failure log
+    return _error(request, 400, _("The request body could not be parsed."), "bad_request")
+
+
 @api.exception_handler(Exception)
 def on_unexpected(request, exc):
     log.exception("unhandled API error")
@@ -116,6 +189,7 @@ def api_healthz(request):
 
 # Each app's router, mounted at the API root. An app adds its module here.
 ROUTER_MODULES = (
+    "accord.accounts.api",
     "accord.core.api",
     "accord.cases.api",
     "accord.resolution.api",

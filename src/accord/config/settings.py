@@ -7,10 +7,19 @@ ACCORD_DATA_DIR       where the SQLite file and uploads live (default ./var)
 ACCORD_ALLOWED_HOSTS  comma-separated host names
 ACCORD_FIELD_KEYS     field-encryption keys (used by later parts)
 ACCORD_TIME_ZONE      default Asia/Shanghai
+
+Security (see docs/security.md):
+ACCORD_REQUIRE_TOTP   1/0: staff must pass a TOTP second factor (default 1 in production)
+ACCORD_REDIS_URL      shared cache for rate limits and lockouts when running several processes
+ACCORD_RATE_LIMITS    e.g. "filing=20/3600,track=60/3600,login=30/600" (requests/seconds)
+ACCORD_API_DOCS       public | staff | off (default: staff in production, public otherwise)
+ACCORD_TRUSTED_PROXIES number of reverse proxies in front of Accord (client IP from X-Forwarded-For)
+ACCORD_UPLOAD_DIR     where evidence uploads are stored (default $ACCORD_DATA_DIR/uploads)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -46,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
+    "axes",
     "accord.core",
     "accord.accounts",
     "accord.cases",
@@ -57,14 +68,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "accord.core.middleware.SecurityHeadersMiddleware",
+    "accord.core.middleware.RequestSizeLimitMiddleware",
     "accord.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accord.core.middleware.SessionTimeoutMiddleware",
+    "accord.core.middleware.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the lockout flag set during authentication.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "accord.config.urls"
@@ -119,12 +136,6 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
-
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
@@ -139,22 +150,13 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = PRODUCTION
-CSRF_COOKIE_SECURE = PRODUCTION
-X_FRAME_OPTIONS = "DENY"
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-if PRODUCTION:
-    SECURE_HSTS_SECONDS = 31536000
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_SSL_REDIRECT = os.environ.get("ACCORD_SSL_REDIRECT", "1") == "1"
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-
-# Request size limits: bad input is refused with a 4xx, never buffered without bound.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Evidence uploads (images, PDFs): stored outside the web root, served only through a view
+# that checks the reader's jurisdiction. Size per file in bytes and files per filing.
+ACCORD_UPLOAD_DIR = Path(os.environ.get("ACCORD_UPLOAD_DIR", DATA_DIR / "uploads")).resolve()
+ACCORD_UPLOAD_MAX_BYTES = int(os.environ.get("ACCORD_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+ACCORD_UPLOAD_MAX_FILES = int(os.environ.get("ACCORD_UPLOAD_MAX_FILES", "5"))
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 TASKS = {
     "default": {
@@ -169,6 +171,156 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("ACCORD_LOG_LEVEL", "WARNING")},
 }
 
+# --- Security (OWASP ASVS 5.0 level 2; docs/security.md) ---------------------------------------
+
+
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes"}
+
+
+# Transport and browser hardening. Production sits behind TLS; HSTS for a year, subdomains.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = _flag("ACCORD_HSTS_PRELOAD", True)
+    SECURE_SSL_REDIRECT = _flag("ACCORD_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Sent on every response by accord.core.middleware.SecurityHeadersMiddleware, in every
+# environment (so that development shows CSP breakage early). No 'unsafe-inline' anywhere:
+# templates keep scripts and styles in static files.
+ACCORD_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+ACCORD_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# Cookies: session cookie HttpOnly; both Secure in production; SameSite=Lax (Strict would
+# drop the session on the first click from an e-mailed link).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+if PRODUCTION:
+    SESSION_COOKIE_NAME = "__Host-accord_session"
+    CSRF_COOKIE_NAME = "__Host-accord_csrf"
+# Idle timeout: the session cookie and the server-side session expire 30 minutes after the
+# last request (SessionTimeoutMiddleware refreshes them); absolute timeout 12 hours after login.
+ACCORD_SESSION_IDLE_SECONDS = int(os.environ.get("ACCORD_SESSION_IDLE_SECONDS", "1800"))
+ACCORD_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("ACCORD_SESSION_ABSOLUTE_SECONDS", "43200"))
+SESSION_COOKIE_AGE = ACCORD_SESSION_IDLE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Passwords: argon2id first (older hashes are upgraded at the next login); 12+ characters,
+# any Unicode, common and user-like passwords refused.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "accord.accounts.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 256}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Second factor: TOTP (RFC 6238) for every staff role, for web login and API token issuance.
+ACCORD_REQUIRE_TOTP = _flag("ACCORD_REQUIRE_TOTP", PRODUCTION)
+ACCORD_TOTP_ISSUER = os.environ.get("ACCORD_TOTP_ISSUER", "Accord")
+
+# Lockout (django-axes): 5 failures lock the user name and, separately, the client address
+# for 15 minutes; a success resets the count. Attempts live in the database.
+AUTHENTICATION_BACKENDS = [
+    "accord.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ACCORD_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("ACCORD_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accord.accounts.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["password", "otp", "code"]
+AXES_CLIENT_IP_CALLABLE = "accord.accounts.ipaddr.client_ip"
+# Number of reverse proxies in front of Accord that append to X-Forwarded-For. 0: the client
+# address is REMOTE_ADDR (never trust a header a client can set).
+ACCORD_TRUSTED_PROXIES = int(os.environ.get("ACCORD_TRUSTED_PROXIES", "0"))
+
+# Cache: rate-limit counters. One process: local memory. Several processes or hosts must share
+# one cache (ACCORD_REDIS_URL), otherwise each process counts on its own.
+_REDIS_URL = os.environ.get("ACCORD_REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}
+        if _REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "accord"}
+    )
+}
+
+
+def _rate_limits(spec: str) -> dict[str, tuple[int, int]]:
+    limits = {}
+    for item in filter(None, (x.strip() for x in spec.split(","))):
+        name, _sep, rate = item.partition("=")
+        count, _sep, seconds = rate.partition("/")
+        limits[name.strip()] = (int(count), int(seconds))
+    return limits
+
+
+# Abuse limits on public endpoints, per client address (per user when signed in): bucket ->
+# (requests, window seconds). Exceeding one answers 429 with Retry-After.
+ACCORD_RATE_LIMITS = {
+    "filing": (20, 3600),
+    "track": (60, 3600),
+    "login": (30, 600),
+    **_rate_limits(os.environ.get("ACCORD_RATE_LIMITS", "")),
+}
+# Which POSTs count against which bucket (URL names). Case staff file on behalf of walk-in
+# and hotline callers all day, so they are not limited on filing.
+ACCORD_RATE_LIMITED_VIEWS = {
+    "api:create_case": "filing",
+    "web:file_case": "filing",
+    "api:track_case": "track",
+    "web:track": "track",
+    "web:login": "login",
+    "accounts:totp_verify": "login",
+    "accounts:totp_enrol": "login",
+    "api:issue_token": "login",
+}
+ACCORD_RATE_LIMIT_EXEMPT_STAFF = {"filing"}
+
+# Request size limits: bodies over these answer 413 (RequestSizeLimitMiddleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # non-file request bodies
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads spill to a temp file
+# A whole multipart body: every evidence file at its maximum plus 1 MiB of form fields.
+ACCORD_MAX_UPLOAD_SIZE = int(
+    os.environ.get(
+        "ACCORD_MAX_UPLOAD_SIZE",
+        str(ACCORD_UPLOAD_MAX_BYTES * ACCORD_UPLOAD_MAX_FILES + 1024 * 1024),
+    )
+)
+
+# API documentation: public in development, signed-in staff only in production.
+ACCORD_API_DOCS = os.environ.get("ACCORD_API_DOCS", "staff" if PRODUCTION else "public")
+
 # --- Accord policy -----------------------------------------------------------------------
 # Cases with at least this many people are collective disputes (DESIGN §5).
 ACCORD_COLLECTIVE_PARTIES = int(os.environ.get("ACCORD_COLLECTIVE_PARTIES", "10"))
@@ -180,3 +332,38 @@ ACCORD_AMOUNT_COUNTY = int(os.environ.get("ACCORD_AMOUNT_COUNTY", "1000000"))
 ACCORD_ATTEMPTS_PER_TIER = {"community": 3, "township": 3, "county": 1}
 # Holidays and swapped working days beyond weekends live in the Holiday table.
 ACCORD_MIN_CELL = int(os.environ.get("ACCORD_MIN_CELL", "5"))
+
+# --- Data protection (field encryption, audit, retention; see docs/security-data.md) -------
+# Keys are separate from SECRET_KEY. ACCORD_FIELD_KEYS = "id:base64key[,id:base64key...]"
+# (the first key encrypts, all decrypt; `accord rotate-keys` re-encrypts under the first);
+# ACCORD_INDEX_KEY keys the blind indexes, ACCORD_AUDIT_KEY the audit chain's HMAC
+# checkpoints (32 random bytes each, base64). Development has derived defaults
+# (accord.core.crypto); production refuses to start without them.
+ACCORD_FIELD_KEYS = os.environ.get("ACCORD_FIELD_KEYS", "")
+ACCORD_INDEX_KEY = os.environ.get("ACCORD_INDEX_KEY", "")
+ACCORD_AUDIT_KEY = os.environ.get("ACCORD_AUDIT_KEY", "")
+if PRODUCTION:
+    _missing = [
+        n for n in ("ACCORD_FIELD_KEYS", "ACCORD_INDEX_KEY", "ACCORD_AUDIT_KEY") if not globals()[n]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"{', '.join(_missing)} must be set when ACCORD_ENV=production "
+            "(generate keys with `accord rotate-keys --new-key`)"
+        )
+# An HMAC checkpoint of the audit chains is written every this many events (and by
+# `accord audit-checkpoint`, e.g. hourly from cron).
+ACCORD_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("ACCORD_AUDIT_CHECKPOINT_EVERY", "1000"))
+# Take the client address for the access log from X-Forwarded-For (behind a trusted proxy only).
+ACCORD_TRUST_X_FORWARDED_FOR = os.environ.get("ACCORD_TRUST_X_FORWARDED_FOR", "0") == "1"
+# Retention in days per record type; `accord purge` anonymises (cases, with their history)
+# or deletes (expired sessions, old access-log entries) what is past its period.
+ACCORD_RETENTION_DAYS = {
+    # closed / archived cases, counted from closing
+    "case_closed": int(os.environ.get("ACCORD_RETENTION_CASE_CLOSED_DAYS", str(5 * 365))),
+    # withdrawn, rejected and redirected cases, counted from closing
+    "case_dropped": int(os.environ.get("ACCORD_RETENTION_CASE_DROPPED_DAYS", str(2 * 365))),
+    # expired login sessions
+    "session": int(os.environ.get("ACCORD_RETENTION_SESSION_DAYS", "30")),
+}
+# --- end of data protection block ----------------------------------------------------------

@@ -14,5 +14,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("resolution/", include("accord.resolution.urls")),
     path("early-warning/", include("accord.earlywarning.urls")),
+    path("", include("accord.accounts.urls")),
     path("", include("accord.web.urls")),
 ]

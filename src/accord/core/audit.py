@@ -1,24 +1,46 @@
-"""The audit chain: append an event in the caller's transaction; verify the whole chain."""
+"""The audit chains: append an event; verify a chain and its HMAC checkpoints.
+
+Two chains share one mechanism:
+- the audit chain (`AuditEvent`, `audit_record`): every change, written in the transaction
+  of the change it records;
+- the access chain (`AccessEvent`, `access_record`): every view or export of personal data,
+  every login, logout and refused access, written in its own transaction so that a refusal
+  is recorded although the refused work is rolled back.
+
+Each event stores who (user id, user name, role), what (action, object type and id, a small
+`data` dict that never holds personal values), when (UTC), from where (the client address of
+the current request, `source`) and the outcome. Every `ACCORD_AUDIT_CHECKPOINT_EVERY` events,
+and whenever `accord audit-checkpoint` runs, an `AuditCheckpoint` stores an HMAC
+(ACCORD_AUDIT_KEY) of the chain's head.
+"""
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accord.core.models import AuditEvent
+from accord.core.models import AccessEvent, AuditCheckpoint, AuditEvent, ChainedEvent
 
 GENESIS = "0" * 64
-# Advisory lock key so that concurrent PostgreSQL writers append one at a time.
-_PG_LOCK_KEY = 7_305_001
+# Advisory lock keys so that concurrent PostgreSQL writers append one at a time per chain.
+_PG_LOCK_KEYS = {"audit": 7_305_001, "access": 7_305_002}
+
+# The client address of the request being served (set by core.signals on request_started).
+current_source: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "accord_audit_source", default=""
+)
 
 
-def canonical(event: AuditEvent) -> str:
+def canonical(event: ChainedEvent) -> str:
     content = {
         "seq": event.seq,
         "created_at": event.created_at.isoformat(timespec="microseconds"),
@@ -30,31 +52,43 @@ def canonical(event: AuditEvent) -> str:
         "object_id": event.object_id,
         "data": event.data,
     }
+    # Added later; left out when at their defaults so that older chains still verify.
+    if event.source:
+        content["source"] = event.source
+    if event.outcome and event.outcome != "ok":
+        content["outcome"] = event.outcome
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def chain_hash(prev_hash: str, event: AuditEvent) -> str:
+def chain_hash(prev_hash: str, event: ChainedEvent) -> str:
     return hashlib.sha256((prev_hash + canonical(event)).encode()).hexdigest()
 
 
-def audit_record(
+def checkpoint_mac(chain: str, seq: int, head_hash: str) -> str:
+    from accord.core.crypto import keyring
+
+    msg = f"accord-audit-checkpoint|{chain}|{seq}|{head_hash}".encode()
+    return hmac.new(keyring().audit_key, msg, hashlib.sha256).hexdigest()
+
+
+def _append(
+    model: type[ChainedEvent],
     *,
     actor: Any | None,
     action: str,
-    object_type: str = "",
-    object_id: str | int = "",
-    data: dict[str, Any] | None = None,
-    role: str = "",
-) -> AuditEvent:
-    """Append one event. Must run inside the transaction of the change it records."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit_record must be called inside the change's transaction")
+    object_type: str,
+    object_id: str | int,
+    data: dict[str, Any] | None,
+    role: str,
+    outcome: str,
+    source: str | None,
+) -> ChainedEvent:
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-    last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEYS[model.CHAIN]])
+    last = model.objects.order_by("-seq").values("seq", "hash").first()
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    event = AuditEvent(
+    event = model(
         seq=(last["seq"] + 1) if last else 1,
         # Microsecond precision survives every backend, so the hash recomputes exactly.
         created_at=timezone.now(),
@@ -65,11 +99,107 @@ def audit_record(
         object_type=object_type,
         object_id=str(object_id),
         data=json.loads(json.dumps(data or {}, default=str)),
+        source=(current_source.get() if source is None else source)[:64],
+        outcome=outcome,
         prev_hash=last["hash"] if last else GENESIS,
     )
     event.hash = chain_hash(event.prev_hash, event)
     event.save(force_insert=True)
+    every = getattr(settings, "ACCORD_AUDIT_CHECKPOINT_EVERY", 0)
+    if every and event.seq % every == 0:
+        _checkpoint(model.CHAIN, event.seq, event.hash)
     return event
+
+
+def _checkpoint(chain: str, seq: int, head_hash: str) -> AuditCheckpoint:
+    return AuditCheckpoint.objects.create(
+        chain=chain,
+        seq=seq,
+        hash=head_hash,
+        created_at=timezone.now(),
+        mac=checkpoint_mac(chain, seq, head_hash),
+    )
+
+
+def audit_record(
+    *,
+    actor: Any | None,
+    action: str,
+    object_type: str = "",
+    object_id: str | int = "",
+    data: dict[str, Any] | None = None,
+    role: str = "",
+    outcome: str = "ok",
+    source: str | None = None,
+) -> AuditEvent:
+    """Append one change event. Must run inside the transaction of the change it records."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must be called inside the change's transaction")
+    return _append(
+        AuditEvent,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        data=data,
+        role=role,
+        outcome=outcome,
+        source=source,
+    )
+
+
+def access_record(
+    *,
+    actor: Any | None,
+    action: str,
+    object_type: str = "",
+    object_id: str | int = "",
+    data: dict[str, Any] | None = None,
+    role: str | None = None,
+    outcome: str = "ok",
+    source: str | None = None,
+) -> AccessEvent:
+    """Append one access event (a read, export, login or refusal) in its own transaction.
+    `data` says what was seen (references, counts, filters used), never the values."""
+    if role is None:
+        role = role_of(actor)
+    with transaction.atomic():
+        return _append(
+            AccessEvent,
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            data=data,
+            role=role,
+            outcome=outcome,
+            source=source,
+        )
+
+
+def role_of(actor: Any | None) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return ""
+    from accord.accounts.permissions import primary_role
+
+    return primary_role(actor) or ""
+
+
+def checkpoint_now() -> list[AuditCheckpoint]:
+    """Checkpoint the head of each chain (unless it is already checkpointed)."""
+    made = []
+    for model in (AuditEvent, AccessEvent):
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cur:
+                    cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEYS[model.CHAIN]])
+            head = model.objects.order_by("-seq").values("seq", "hash").first()
+            if head is None:
+                continue
+            if AuditCheckpoint.objects.filter(chain=model.CHAIN, seq=head["seq"]).exists():
+                continue
+            made.append(_checkpoint(model.CHAIN, head["seq"], head["hash"]))
+    return made
 
 
 @dataclass(frozen=True)
@@ -78,26 +208,83 @@ class ChainReport:
     checked: int
     first_broken_seq: int | None = None
     reason: str = ""
+    chain: str = "audit"
+    checkpoints: int = 0
 
 
-def _events(batch: int = 2000) -> Iterator[AuditEvent]:
-    yield from AuditEvent.objects.order_by("seq").iterator(chunk_size=batch)
+def _events(model: type[ChainedEvent], batch: int = 2000) -> Iterator[ChainedEvent]:
+    yield from model.objects.order_by("seq").iterator(chunk_size=batch)
 
 
-def verify_chain() -> ChainReport:
+def verify_chain(model: type[ChainedEvent] = AuditEvent) -> ChainReport:
     """Walk the chain in order. A changed row fails its own hash; a removed row leaves a gap
-    in the sequence (and breaks the next row's link)."""
+    in the sequence (and breaks the next row's link). Then every HMAC checkpoint must be
+    authentic and match the chain at its position: a chain rewritten from some point on with
+    recomputed hashes, or cut short at the end, fails there."""
+    chain = model.CHAIN
     prev_hash, expected_seq, checked = GENESIS, 1, 0
-    for event in _events():
+    hashes: dict[int, str] = {}
+    checkpoints = {c.seq: c for c in AuditCheckpoint.objects.filter(chain=chain)}
+    for event in _events(model):
         if event.seq != expected_seq:
-            return ChainReport(False, checked, expected_seq, f"event #{expected_seq} is missing")
+            return ChainReport(
+                False, checked, expected_seq, f"event #{expected_seq} is missing", chain
+            )
         if event.prev_hash != prev_hash:
             return ChainReport(
-                False, checked, event.seq, f"event #{event.seq} does not link to its predecessor"
+                False,
+                checked,
+                event.seq,
+                f"event #{event.seq} does not link to its predecessor",
+                chain,
             )
         if chain_hash(prev_hash, event) != event.hash:
             return ChainReport(
-                False, checked, event.seq, f"event #{event.seq} was changed after it was written"
+                False,
+                checked,
+                event.seq,
+                f"event #{event.seq} was changed after it was written",
+                chain,
             )
+        if event.seq in checkpoints:
+            hashes[event.seq] = event.hash
         prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
-    return ChainReport(True, checked)
+    for seq, cp in sorted(checkpoints.items()):
+        if not hmac.compare_digest(cp.mac, checkpoint_mac(chain, cp.seq, cp.hash)):
+            return ChainReport(False, checked, seq, f"checkpoint at #{seq} is not authentic", chain)
+        if seq not in hashes:
+            return ChainReport(
+                False, checked, seq, f"event #{seq} is missing (the chain was cut short)", chain
+            )
+        if hashes[seq] != cp.hash:
+            return ChainReport(
+                False,
+                checked,
+                seq,
+                f"event #{seq} does not match its checkpoint (the chain was rewritten)",
+                chain,
+            )
+    return ChainReport(True, checked, chain=chain, checkpoints=len(checkpoints))
+
+
+def verify_all() -> list[ChainReport]:
+    return [verify_chain(AuditEvent), verify_chain(AccessEvent)]
+
+
+def access_refused(request: Any, *, status: int, code: str) -> AccessEvent | None:
+    """Hook for error handlers (e.g. the API's 401/403/404 handlers): record a refused
+    request — who (if known), the method and path, the status and error code."""
+    if status not in (401, 403, 404):
+        return None
+    from accord.core.signals import client_address
+
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    return access_record(
+        source=client_address(request),
+        actor=user,
+        action="http.refused",
+        object_type="request",
+        object_id=f"{request.method} {request.path}"[:64],
+        outcome={401: "unauthenticated", 403: "refused", 404: "not_found"}[status],
+        data={"status": status, "code": code},
+    )

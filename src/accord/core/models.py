@@ -94,11 +94,13 @@ class Holiday(models.Model):
         return f"{self.date} {self.kind} {self.name}"
 
 
-class AuditEvent(models.Model):
-    """One link of the append-only, hash-chained audit log.
+class ChainedEvent(models.Model):
+    """One link of an append-only, hash-chained log (see core.audit).
 
     `hash` = SHA-256 over the previous event's hash and this event's canonical content, so
     changing or removing any row breaks every hash after it (see core.audit.verify_chain).
+    Events record who (user id, name, role), what (action, object), when (UTC), from where
+    (client address) and the outcome, never the personal values themselves.
     """
 
     seq = models.BigIntegerField(unique=True)
@@ -110,12 +112,58 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     data = models.JSONField(default=dict)
+    # Client address of the request that caused the event ("" for commands and jobs).
+    source = models.CharField(max_length=64, blank=True)
+    # "ok", or why not: "refused", "not_found", "failed", ...
+    outcome = models.CharField(max_length=16, default="ok")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
     class Meta:
+        abstract = True
         ordering = ["seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditEvent(ChainedEvent):
+    """The audit chain of changes: every write, role or jurisdiction change, command."""
+
+    CHAIN = "audit"
+
+    class Meta(ChainedEvent.Meta):
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+
+class AccessEvent(ChainedEvent):
+    """The access chain: every view or export of personal data, every login, logout and
+    refused access. Kept apart from the change chain because it grows with every read."""
+
+    CHAIN = "access"
+
+    class Meta(ChainedEvent.Meta):
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["actor_id", "created_at"]),
+        ]
+
+
+class AuditCheckpoint(models.Model):
+    """An HMAC (ACCORD_AUDIT_KEY) over a chain's head: whoever rewrites a chain and recomputes
+    its SHA-256 links still cannot produce checkpoints that match without the key."""
+
+    chain = models.CharField(max_length=16)
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["chain", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="core_checkpoint_chain_seq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain}@{self.seq}"

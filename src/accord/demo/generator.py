@@ -18,6 +18,7 @@ import hashlib
 import math
 import random
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,11 +35,12 @@ from accord.accounts.models import ApiToken, Membership, Role, User
 from accord.accounts.services import user_create
 from accord.cases import routing
 from accord.cases.clock import state_deadline, warning_date
-from accord.cases.models import Case, CaseEvent, Category, Counter, Party
-from accord.cases.services import hash_secret, normalise_org_name
+from accord.cases.models import Case, CaseEvent, CaseSearchToken, Category, Counter, Party
+from accord.cases.services import DESCRIPTION_INDEX, hash_secret, normalise_org_name
 from accord.cases.workflow import FINISHED, S
 from accord.core.audit import audit_record
 from accord.core.calendar import BusinessCalendar
+from accord.core.crypto import BlindIndexField, EncryptedTextField, aad, seal, search_tokens
 from accord.core.models import Area, Holiday, Level
 from accord.demo import names as N
 from accord.demo.holidays import SPRING_FESTIVAL, holiday_rows
@@ -698,6 +700,7 @@ class _Gen:
             agreement_performed=None,
             clock_suspended=False,
             closed_at=None,
+            anonymised_at=None,
             deadline=None,
             deadline_warning=None,
             reference=reference,
@@ -910,6 +913,8 @@ class _Writer:
     def __init__(self, model, with_pk: bool) -> None:
         qn = connection.ops.quote_name
         self.fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+        self.table = model._meta.db_table
+        self.has_row_key = any(f.name == "row_key" for f in self.fields)
         cols = ", ".join(qn(f.column) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
         # Identifiers come from the model, quoted by the backend; values are parameters.
@@ -926,12 +931,33 @@ class _Writer:
                 self.conv.append(
                     lambda v, f=f: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
                 )
-            elif kind == "JSONField":
+            elif kind in ("JSONField", "UUIDField"):
                 self.conv.append(lambda v, f=f: f.get_db_prep_save(v, connection))
             else:
                 self.conv.append(None)
 
+    def _protect(self, r: _Row) -> None:
+        """Personal data as the models store it: encrypted, bound to the row's random key,
+        with blind indexes computed from the plaintext (see accord.core.crypto)."""
+        if "row_key" not in r.__dict__:
+            r.row_key = uuid.uuid4()
+        d = r.__dict__
+        for f in self.fields:
+            if isinstance(f, EncryptedTextField):
+                d.setdefault(f.attname, "")
+        for f in self.fields:
+            if isinstance(f, BlindIndexField):
+                d[f.attname] = f.compute(r)
+        for f in self.fields:
+            if isinstance(f, EncryptedTextField):
+                v = d[f.attname]
+                if v:
+                    d[f.attname] = seal(v, aad(self.table, f.column, r.row_key))
+
     def insert(self, rows: list[_Row]) -> None:
+        if self.has_row_key:
+            for r in rows:
+                self._protect(r)
         names = [f.attname for f in self.fields]
         pairs = list(zip(names, self.conv, strict=True))
         params = [tuple(c(r.__dict__[n]) if c else r.__dict__[n] for n, c in pairs) for r in rows]
@@ -946,9 +972,15 @@ def _flush(writers, cases, parties, events, links, counters: dict[int, int]) -> 
         # filed later (or after an interrupted run) continue the sequence.
         for year, value in sorted(counters.items()):
             Counter.objects.update_or_create(name=f"case-{year}", defaults={"value": value})
+        tokens = [
+            _Row(case_id=c.id, token=t)
+            for c in cases
+            for t in sorted(search_tokens(DESCRIPTION_INDEX, c.description))
+        ]  # from the plaintext, before the insert encrypts it
         writers["case"].insert(cases)
         writers["party"].insert([p for ps in parties for p in ps])
         writers["event"].insert([e for es in events for e in es])
+        writers["token"].insert(tokens)
         through = InjectedSituation.cases.through
         through.objects.bulk_create(
             [through(injectedsituation_id=sit_pk, case_id=cases[i].id) for i, sit_pk in links]
@@ -1103,6 +1135,7 @@ def _seed_demo(
         "case": _Writer(Case, with_pk=True),
         "party": _Writer(Party, with_pk=False),
         "event": _Writer(CaseEvent, with_pk=False),
+        "token": _Writer(CaseSearchToken, with_pk=False),
     }
     gen.next_id = (Case.objects.aggregate(m=Max("id"))["m"] or 0) + 1
     links: list[tuple[int, int]] = []

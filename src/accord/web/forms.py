@@ -5,11 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.utils.translation import get_language
+from django.conf import settings
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from accord.cases import attachments
 from accord.cases.models import Category, Party, Status
 from accord.cases.services import MAX_DESCRIPTION, CaseInput, PartyInput
+from accord.core.errors import ValidationFailed
 from accord.core.models import Area, Level
 
 
@@ -66,20 +69,86 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("Any status")), *Status.choices]
+        self.fields["status"].choices = [
+            ("", _("Open cases")),
+            ("all", _("Any status")),
+            *Status.choices,
+        ]
         self.fields["category"].choices = [("", _("Any category"))] + [
             (c["code"], c["name"]) for c in category_options()
         ]
+
+    def open_only(self) -> bool:
+        """A queue shows open work unless a status (or "any status") is chosen."""
+        return not (self.is_valid() and self.cleaned_data.get("status"))
 
     def selector_kwargs(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
         overdue = {"yes": True, "no": False}.get(data.get("overdue") or "")
         return {
-            "status": data.get("status") or None,
+            "status": data.get("status") if data.get("status") not in ("", "all") else None,
             "category": data.get("category") or None,
             "overdue": overdue,
             "search": (data.get("q") or "").strip() or None,
         }
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; `clean` returns a list (possibly empty)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+ACCEPT = "image/png,image/jpeg,image/gif,image/webp,application/pdf,.png,.jpg,.jpeg,.gif,.webp,.pdf"
+
+
+def upload_message(code: str, name: str) -> str:
+    """A refused upload, said in the reader's language."""
+    limit_mb = settings.ACCORD_UPLOAD_MAX_BYTES // (1024 * 1024)
+    messages = {
+        "file_too_large": gettext("%(name)s is larger than %(limit)s MB.")
+        % {"name": name, "limit": limit_mb},
+        "file_empty": gettext("%(name)s is empty.") % {"name": name},
+        "file_type": gettext(
+            "%(name)s was refused: only images (PNG, JPEG, GIF, WebP) and PDF files are accepted."
+        )
+        % {"name": name},
+        "file_mismatch": gettext(
+            "%(name)s was refused: the file name does not match what the file contains."
+        )
+        % {"name": name},
+        "too_many_files": gettext("Attach at most %(n)s files.")
+        % {"n": settings.ACCORD_UPLOAD_MAX_FILES},
+    }
+    return messages.get(code, gettext("The file was refused."))
+
+
+def check_files(files: list) -> list[attachments.CheckedFile]:
+    """Check uploads by size and magic bytes; raise a form error in the reader's language."""
+    if len(files) > settings.ACCORD_UPLOAD_MAX_FILES:
+        raise forms.ValidationError(upload_message("too_many_files", ""))
+    checked = []
+    errors = []
+    for f in files:
+        try:
+            checked.append(attachments.check_upload(f.name or "file", f, f.size))
+        except ValidationFailed as exc:
+            errors.append(upload_message(exc.code, attachments._clean_name(f.name or "file")))
+    if errors:
+        raise forms.ValidationError(errors)
+    return checked
 
 
 class CaseIntakeForm(forms.Form):
@@ -137,12 +206,25 @@ class CaseIntakeForm(forms.Form):
         ),
         required=False,
     )
+    evidence = MultipleFileField(
+        label=_("Evidence"),
+        required=False,
+        help_text=_(
+            "Photos or PDF documents (contracts, receipts, letters). At most 5 files of 5 MB each."
+        ),
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.checked_files: list[attachments.CheckedFile] = []
         self.categories = category_options()
         self.fields["category"].choices = [(c["code"], c["name"]) for c in self.categories]
         self.fields["area"].choices = [("", _("Choose…")), *area_choices()]
+
+    def clean_evidence(self) -> list:
+        files = self.cleaned_data.get("evidence") or []
+        self.checked_files = check_files(files)
+        return files
 
     def case_input(self) -> CaseInput:
         d = self.cleaned_data
@@ -217,3 +299,39 @@ class ActionForm(forms.Form):
             "satisfaction": d["satisfaction"],
             "agreement_performed": d["agreement_performed"],
         }
+
+
+class TrackActionForm(forms.Form):
+    """What a party may do on the tracking page: ask for escalation or rate the handling."""
+
+    do = forms.ChoiceField(choices=[("escalate", "escalate"), ("rate", "rate")])
+    note = forms.CharField(required=False, max_length=MAX_DESCRIPTION)
+    satisfaction = forms.TypedChoiceField(
+        required=False,
+        choices=[("", "")] + [(str(i), str(i)) for i in range(1, 6)],
+        coerce=int,
+        empty_value=None,
+    )
+
+
+class BulkAssignForm(forms.Form):
+    """Coordinators: give several cases to one staff member."""
+
+    references = forms.MultipleChoiceField(label=_("Cases"))
+    assignee = forms.ChoiceField(label=_("Assign the selected cases to"))
+
+    def __init__(self, *args, references=(), staff=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["references"].choices = [(r, r) for r in references]
+        self.fields["assignee"].choices = [("", _("Choose…")), *staff]
+
+
+class UploadForm(forms.Form):
+    """Staff: add evidence to an existing case."""
+
+    evidence = MultipleFileField(label=_("Add files"))
+
+    def clean_evidence(self) -> list:
+        files = self.cleaned_data.get("evidence") or []
+        self.checked_files = check_files(files)
+        return files

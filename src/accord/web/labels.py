@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "archive": _("Archive"),
     "withdraw": _("Withdraw"),
     "reopen": _("Reopen"),
+    "party_rating": _("Rating by the party"),
 }
 
 ACTION_HELP = {
@@ -79,6 +80,10 @@ KNOWN_MESSAGES = (
     gettext_noop("every party needs a name"),
     gettext_noop("amount must not be negative"),
     gettext_noop("no case with that reference and tracking secret"),
+    gettext_noop("you may not add files to this case"),
+    gettext_noop("the case is finished; no files can be added"),
+    gettext_noop("the case can be rated once it has been resolved or referred"),
+    gettext_noop("satisfaction (1-5) is required"),
 )
 
 CODE_MESSAGES = {
@@ -90,6 +95,9 @@ CODE_MESSAGES = {
     "unknown_area": _("Please choose an area."),
     "not_found": _("Not found."),
     "invalid": _("The input is not valid."),
+    "not_rateable": _("The case can be rated once it has been resolved or referred."),
+    "finished": _("The case is finished; no files can be added."),
+    "too_many_files": _("Too many files."),
 }
 
 

@@ -1,16 +1,26 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accord.core.audit import verify_chain
+from accord.core.audit import verify_all
 
 
 class Command(BaseCommand):
-    help = "Verify the audit log's hash chain; exit non-zero naming the first broken event."
+    help = (
+        "Verify the audit and access chains and their HMAC checkpoints; exit non-zero "
+        "naming the chain and the first broken event."
+    )
 
     def handle(self, *args, **options) -> None:
-        report = verify_chain()
-        if not report.ok:
-            raise CommandError(
-                f"audit chain broken at seq {report.first_broken_seq}: {report.reason} "
-                f"({report.checked} events verified before it)"
-            )
-        self.stdout.write(f"audit chain ok: {report.checked} events verified")
+        failed = []
+        for report in verify_all():
+            if report.ok:
+                self.stdout.write(
+                    f"{report.chain} chain ok: {report.checked} events verified, "
+                    f"{report.checkpoints} checkpoint(s)"
+                )
+            else:
+                failed.append(
+                    f"{report.chain} chain broken at seq {report.first_broken_seq}: "
+                    f"{report.reason} ({report.checked} events verified before it)"
+                )
+        if failed:
+            raise CommandError("; ".join(failed))

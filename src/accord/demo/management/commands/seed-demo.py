@@ -58,6 +58,10 @@ class Command(BaseCommand):
         out = self.stdout.write
         if has_demo_data():
             if opts["if_empty"]:
+                from accord.web.boundaries import boundaries_path, write_demo_boundaries
+
+                if not boundaries_path().exists():  # seeded before the map existed
+                    write_demo_boundaries()
                 if opts["verbosity"] > 1:
                     out("seed-demo: the database already has data; nothing to do")
                 return
@@ -83,6 +87,11 @@ class Command(BaseCommand):
             )
         except DemoError as exc:
             raise CommandError(str(exc)) from exc
+        # Made-up boundaries for the dashboard map (a deployment loads its own with
+        # `accord load-boundaries FILE`).
+        from accord.web.boundaries import write_demo_boundaries
+
+        write_demo_boundaries()
         if opts["ground_truth"]:
             Path(opts["ground_truth"]).write_text(
                 json.dumps(res.situations, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

@@ -1,0 +1,229 @@
+"""Intake load: filing cases and the scoped case list over HTTP against a production-configured
+server (ACCORD_ENV=production, gunicorn when installed) on loopback, with the demo data.
+
+For each database and each operation it runs
+- a fixed rate (open loop: requests are sent on a schedule whatever the answers do, and the
+  latency counts from the scheduled send time, so queueing is not hidden), and
+- saturation (closed loop: N clients send back to back),
+and prints throughput, p50 / p99 / max latency, errors and "database is locked" answers.
+
+    python bench/intake_load.py --db sqlite --size medium --rate 200 --seconds 20
+    python bench/intake_load.py --db postgresql --size medium --rate 200 --seconds 20
+
+Target (issue 6): p99 under 100 ms at 200 filings/s on 2 cores with no errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _harness import AppServer, Client, PgCluster, accord, production_env, run_py  # noqa: E402
+
+PREPARE = """
+import json
+from accord.accounts.models import Membership
+from accord.accounts.services import token_create
+from accord.core.models import Area
+m = (Membership.objects.filter(role="township_coordinator").select_related("user", "area")
+     .order_by("area__code").first())
+grids = list(Area.objects.filter(level="grid", path__startswith=m.area.path)
+             .values_list("code", flat=True)[:200])
+token = token_create(actor=None, user=m.user, name="load benchmark")
+print(json.dumps({"token": token, "user": m.user.username, "area": m.area.code, "grids": grids}))
+"""
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+
+
+class Op:
+    def __init__(self, name: str, port: int, prep: dict) -> None:
+        self.name, self.port, self.prep = name, port, prep
+
+    def client(self) -> Client:
+        return Client(self.port, token=self.prep["token"] if self.name == "list" else None)
+
+    def call(self, c: Client, rng: random.Random) -> tuple[bool, bool]:
+        """(ok, locked)"""
+        if self.name == "file":
+            body = {
+                "category": rng.choice(["neighbour", "consumer", "property", "contract_debt"]),
+                "area": rng.choice(self.prep["grids"]),
+                "description": f"Load test filing {rng.random():.12f}: water leaks upstairs.",
+                "parties": [
+                    {"role": "applicant", "kind": "person", "name": f"Load Tester {rng.randint(1, 10**6)}",
+                     "contact": "13800000000"},
+                    {"role": "respondent", "kind": "person", "name": "Neighbour"},
+                ],
+            }  # fmt: skip
+            status, data = c.request("POST", "/api/v1/cases", body)
+            ok = status == 201
+        else:
+            offset = rng.choice([0, 0, 0, 50, 100])
+            status, data = c.request("GET", f"/api/v1/cases?limit=50&offset={offset}")
+            ok = status == 200 and "items" in data
+        return ok, (not ok) and "locked" in json.dumps(data)
+
+
+def fixed_rate(op: Op, rate: float, seconds: float, workers: int) -> dict:
+    """Open loop: request i is due at start + i/rate; latency = done - due."""
+    n = int(rate * seconds)
+    start = time.monotonic() + 0.5
+    # Requests that could not even be sent within 10 s after the schedule ended are dropped
+    # (and reported): the server is far behind the offered rate.
+    deadline = start + seconds + 10
+    lat: list[float] = []
+    errors = locked = dropped = 0
+    lock = threading.Lock()
+    counter = iter(range(n))
+
+    def worker(seed: int) -> None:
+        nonlocal errors, locked, dropped
+        c, rng = op.client(), random.Random(seed)
+        while True:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                return
+            if time.monotonic() > deadline:
+                with lock:
+                    dropped += 1
+                continue
+            due = start + i / rate
+            delay = due - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            try:
+                ok, lk = op.call(c, rng)
+            except Exception:
+                ok, lk = False, False
+            done = time.monotonic()
+            with lock:
+                lat.append(done - due)
+                errors += not ok
+                locked += lk
+
+    threads = [threading.Thread(target=worker, args=(s,)) for s in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = max(time.monotonic() - start, 1e-9)
+    res = summary(f"{op.name} @ {rate:g}/s", lat, errors, locked, elapsed)
+    res["scheduled"], res["dropped"] = n, dropped
+    return res
+
+
+def saturation(op: Op, clients: int, seconds: float) -> dict:
+    lat: list[float] = []
+    errors = locked = 0
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker(seed: int) -> None:
+        nonlocal errors, locked
+        c, rng = op.client(), random.Random(1000 + seed)
+        while time.monotonic() < stop:
+            t0 = time.monotonic()
+            try:
+                ok, lk = op.call(c, rng)
+            except Exception:
+                ok, lk = False, False
+            with lock:
+                lat.append(time.monotonic() - t0)
+                errors += not ok
+                locked += lk
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(s,)) for s in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return summary(f"{op.name} saturation ({clients} clients)", lat, errors, locked,
+                   time.monotonic() - started)  # fmt: skip
+
+
+def summary(label: str, lat: list[float], errors: int, locked: int, elapsed: float) -> dict:
+    ms = [x * 1000 for x in lat]
+    return {
+        "label": label,
+        "requests": len(lat),
+        "throughput": round(len(lat) / elapsed, 1),
+        "p50_ms": round(percentile(ms, 50), 1),
+        "p99_ms": round(percentile(ms, 99), 1),
+        "max_ms": round(max(ms), 1) if ms else float("nan"),
+        "errors": errors,
+        "locked": locked,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    ap.add_argument("--size", default="medium")
+    ap.add_argument("--rate", type=float, default=200)
+    ap.add_argument("--list-rate", type=float, default=None, help="default: same as --rate")
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--clients", type=int, default=16, help="closed-loop clients at saturation")
+    ap.add_argument("--senders", type=int, default=64, help="threads of the open-loop sender")
+    ap.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    ap.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    ap.add_argument("--server", choices=["auto", "gunicorn", "runserver"], default="auto")
+    ap.add_argument("--workdir", type=Path, default=None, help="reuse a seeded data dir (SQLite)")
+    args = ap.parse_args(argv)
+
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="accord-load-"))
+    work.mkdir(parents=True, exist_ok=True)
+    pg = PgCluster(work / "pg") if args.db == "postgresql" else None
+    env = production_env(work, pg.url if pg else None)
+    t0 = time.monotonic()
+    accord("migrate", "--no-input", "-v", "0", env=env)
+    accord("seed-demo", "--size", args.size, "--seed", "1", "--if-empty", env=env)
+    prep = json.loads(run_py(PREPARE, env).strip().splitlines()[-1])
+    print(f"{args.db}: migrated and seeded '{args.size}' in {time.monotonic() - t0:.0f} s; "
+          f"list as {prep['user']} ({prep['area']}), filing into {len(prep['grids'])} grids")  # fmt: skip
+    server = AppServer(env, workers=args.workers, threads=args.threads, kind=args.server)
+    server.start()
+    print(f"server: {server.kind} ({args.workers} workers x {args.threads} threads), "
+          f"ACCORD_ENV=production, cpus={os.cpu_count()}, load avg {os.getloadavg()}")  # fmt: skip
+    results = []
+    try:
+        for name, rate in (("file", args.rate), ("list", args.list_rate or args.rate)):
+            op = Op(name, server.port, prep)
+            saturation(op, 4, 2)  # warm-up
+            for res in (fixed_rate(op, rate, args.seconds, args.senders),
+                        saturation(op, args.clients, args.seconds)):  # fmt: skip
+                res["db"] = args.db
+                results.append(res)
+                print(
+                    f"  {res['label']:<34} {res['requests']:>6} req  {res['throughput']:>7.1f}/s  "
+                    f"p50 {res['p50_ms']:>7.1f} ms  p99 {res['p99_ms']:>7.1f} ms  "
+                    f"max {res['max_ms']:>7.1f} ms  errors {res['errors']}  locked {res['locked']}"
+                    + (f"  dropped {res['dropped']}/{res['scheduled']}" if "dropped" in res else "")
+                )
+    finally:
+        server.stop()
+        if pg:
+            pg.destroy()
+    print(f"load avg after: {os.getloadavg()}")
+    print("RESULT " + json.dumps(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

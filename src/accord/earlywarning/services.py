@@ -1,0 +1,839 @@
+"""Writes of the early-warning part. Each runs in one transaction and audits in it.
+
+- `on_case_created` / `on_case_changed`: hooks called by `cases.services` inside the case's own
+  transaction (indicator counts, group-dispute check, risk score).
+- `detect_run`: the engine over every indicator series in one batch → alerts.
+- `alert_*`: the alert lifecycle (acknowledge, action plan, close) and the escalation of
+  alerts nobody acknowledged in time.
+- `risk_refresh`: recompute the escalation-risk score of every open case (daily).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accord.accounts.models import CASE_STAFF_ROLES, User
+from accord.accounts.permissions import has_role_over, primary_role
+from accord.cases import routing, workflow
+from accord.cases.models import Case, CaseEvent, Category, Party
+from accord.core.audit import audit_record
+from accord.core.calendar import BusinessCalendar
+from accord.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from accord.core.models import LEVEL_RANK, Area
+from accord.earlywarning import detection, indicators, lifecycle
+from accord.earlywarning import risk as riskmod
+from accord.earlywarning.models import (
+    ActionTask,
+    Alert,
+    AlertEvent,
+    AlertKind,
+    AlertPoint,
+    AlertStatus,
+    CaseRisk,
+    DetectionRun,
+    Freq,
+    TaskKind,
+)
+from accord.earlywarning.similarity import group_threshold, similarity
+
+MAX_TEXT = 5000
+NEAR_DUPLICATE = "near-duplicate"
+SAME_RESPONDENT = "respondent"
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def responsible_area_for(area: Area, category: Category | None) -> Area:
+    """The unit that must respond: the area's ancestor at the category's default tier (like
+    case routing), or the area itself when it lies at or above that tier."""
+    tier = category.default_tier if category is not None else "township"
+    if LEVEL_RANK[area.level] <= LEVEL_RANK[tier]:
+        return area
+    return area.ancestor_at(tier) or area
+
+
+def _ack_deadline(day: dt.date, calendar: BusinessCalendar | None = None) -> dt.date:
+    calendar = calendar or BusinessCalendar.load()
+    return calendar.add_working_days(day, 1)
+
+
+def _event(alert: Alert, action: str, *, actor=None, frm="", to="", note="", data=None, now=None):
+    return AlertEvent.objects.create(
+        alert=alert,
+        created_at=now or timezone.now(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        from_status=frm,
+        to_status=to,
+        note=note,
+        data=data or {},
+    )
+
+
+def _audit(actor, action: str, alert: Alert, data: dict | None = None) -> None:
+    audit_record(
+        actor=actor,
+        role=primary_role(actor) if actor is not None and actor.is_authenticated else "",
+        action=f"earlywarning.{action}",
+        object_type="alert",
+        object_id=alert.pk,
+        data=data or {},
+    )
+
+
+# ----------------------------------------------------------------------------- case hooks
+
+
+def on_case_created(case: Case) -> None:
+    """Called by `cases.services.case_create` inside the intake transaction."""
+    indicators.record_case(case)
+    if group_check(case):
+        case.refresh_from_db()  # a collective dispute may have raised its tier
+    risk_update(case)
+
+
+def on_case_changed(case: Case) -> None:
+    """Called by `cases.services.case_transition` inside the transition's transaction."""
+    risk_update(case)
+
+
+# ----------------------------------------------------------------------------- group disputes
+
+
+def _common_area(areas: Iterable[Area]) -> Area:
+    paths = [a.path.strip("/").split("/") for a in areas]
+    common: list[str] = []
+    for parts in zip(*paths, strict=False):
+        if all(p == parts[0] for p in parts):
+            common.append(parts[0])
+        else:
+            break
+    return Area.objects.get(code=common[-1])
+
+
+def group_check(case: Case, *, now: dt.datetime | None = None) -> list[Alert]:
+    """Several cases against the same respondent organisation, or with near-duplicate
+    descriptions, within a time window → a 'collective dispute forming' alert that links the
+    cases and raises their tier as the routing rules say. Returns the alerts touched."""
+    now = now or case.created_at
+    touched: list[Alert] = []
+    window = int(_setting("ACCORD_EW_GROUP_WINDOW_DAYS", 30))
+    baseline_days = int(_setting("ACCORD_EW_GROUP_BASELINE_DAYS", 365))
+    min_cases = int(_setting("ACCORD_EW_GROUP_MIN_CASES", 5))
+    town = case.area.ancestor_at("township") or case.area
+    since = now - dt.timedelta(days=window)
+    orgs = sorted(
+        {
+            p.normalised_name
+            for p in case.parties.all()
+            if p.role == Party.Role.RESPONDENT
+            and p.kind == Party.Kind.ORGANISATION
+            and p.normalised_name
+        }
+    )
+    for org in orgs:
+        against = Case.objects.filter(
+            parties__role=Party.Role.RESPONDENT,
+            parties__normalised_name=org,
+            area__path__startswith=town.path,
+        )
+        ids = list(
+            against.filter(created_at__gte=since, created_at__lte=now)
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        base = (
+            against.filter(
+                created_at__gte=since - dt.timedelta(days=baseline_days), created_at__lt=since
+            )
+            .values("pk")
+            .distinct()
+            .count()
+        )
+        need = group_threshold(base, baseline_days, window, min_cases)
+        if len(ids) >= need:
+            display = (
+                Party.objects.filter(case=case, normalised_name=org).values_list("name", flat=True)
+            ).first() or org
+            touched.append(
+                _group_alert(
+                    ids,
+                    method=SAME_RESPONDENT,
+                    respondent=org,
+                    display=display,
+                    scope=town,
+                    category=None,
+                    expected=base * window / baseline_days,
+                    upper=need - 1,
+                    now=now,
+                )
+            )
+    # Near-duplicate descriptions in the same township and category.
+    nd_window = int(_setting("ACCORD_EW_NEARDUP_WINDOW_DAYS", 14))
+    nd_min = int(_setting("ACCORD_EW_NEARDUP_MIN_CASES", 5))
+    nd_sim = float(_setting("ACCORD_EW_NEARDUP_SIMILARITY", 0.85))
+    recent = (
+        Case.objects.filter(
+            category_id=case.category_id,
+            area__path__startswith=town.path,
+            created_at__gte=now - dt.timedelta(days=nd_window),
+            created_at__lte=now,
+        )
+        .exclude(pk=case.pk)
+        .order_by("-created_at")
+        .values_list("pk", "description")[:500]
+    )
+    similar = [pk for pk, text in recent if similarity(case.description, text) >= nd_sim]
+    if len(similar) + 1 >= nd_min:
+        touched.append(
+            _group_alert(
+                [case.pk, *similar],
+                method=NEAR_DUPLICATE,
+                respondent="",
+                display="",
+                scope=town,
+                category=case.category,
+                expected=None,
+                upper=nd_min - 1,
+                now=now,
+            )
+        )
+    return touched
+
+
+def _group_alert(
+    case_ids: list[int],
+    *,
+    method: str,
+    respondent: str,
+    display: str,
+    scope: Area,
+    category: Category | None,
+    expected: float | None,
+    upper: float,
+    now: dt.datetime,
+) -> Alert:
+    cases = list(
+        Case.objects.filter(pk__in=case_ids).select_related("area", "category", "handling_area")
+    )
+    area = _common_area(c.area for c in cases)
+    if category is None:
+        cats = {c.category_id for c in cases}
+        category = cases[0].category if len(cats) == 1 else None
+    day = timezone.localdate(now)
+    existing = (
+        Alert.objects.filter(
+            kind=AlertKind.GROUP,
+            method=method,
+            respondent=respondent,
+            status__in=lifecycle.OPEN,
+            area__path__startswith=scope.path,
+        )
+        .filter(Q(category=category) if method == NEAR_DUPLICATE else Q())
+        .order_by("-created_at")
+        .first()
+    )
+    people = sum(c.people_count for c in cases)
+    violence = any(c.risk_of_violence for c in cases)
+    collective = int(_setting("ACCORD_COLLECTIVE_PARTIES", 10))
+    sev = "critical" if violence else ("high" if people >= collective else "medium")
+    data = {"cases": len(cases), "people": people, "method": method, "respondent": respondent}
+    if existing is None:
+        alert = Alert.objects.create(
+            kind=AlertKind.GROUP,
+            area=area,
+            category=category,
+            method=method,
+            freq=Freq.DAILY,
+            respondent=respondent,
+            respondent_display=display[:200],
+            period_start=min(timezone.localdate(c.created_at) for c in cases),
+            period_end=day,
+            observed=len(cases),
+            expected=expected,
+            upperbound=upper,
+            score=float(people),
+            severity=sev,
+            responsible_area=responsible_area_for(area, category),
+            ack_deadline=_ack_deadline(day),
+            created_at=now,
+            updated_at=now,
+        )
+        _event(alert, "create", to=alert.status, data=data, now=now)
+        _audit(None, "alert.create", alert, {"kind": alert.kind, **data})
+    else:
+        alert = existing
+        if area.pk != alert.area_id and not alert.area.contains(area):
+            alert.area = _common_area([alert.area, area])
+        alert.period_end = max(alert.period_end, day)
+        alert.observed = max(alert.observed, len(cases))
+        alert.score = float(people)
+        if riskmod_rank(sev) > riskmod_rank(alert.severity):
+            alert.severity = sev
+        alert.updated_at = now
+        alert.save()
+        _event(alert, "extend", data=data, now=now)
+        _audit(None, "alert.extend", alert, data)
+    alert.cases.add(*cases)
+    _raise_tiers(alert, now)
+    return alert
+
+
+_SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+
+
+def riskmod_rank(severity: str) -> int:
+    return _SEVERITY_RANK.get(severity, 0)
+
+
+# Working states in which a tier raise moves the case to the new unit (as overdue escalation).
+_RAISABLE = (
+    workflow.S.REGISTERED,
+    workflow.S.ACCEPTED,
+    workflow.S.ASSIGNED,
+    workflow.S.IN_PROGRESS,
+    workflow.S.ESCALATED,
+    workflow.S.REOPENED,
+)
+
+
+def _raise_tiers(alert: Alert, now: dt.datetime) -> list[str]:
+    """Apply the routing rules to the group as a whole: the people of all linked cases count
+    together (≥ ACCORD_COLLECTIVE_PARTIES → at least township). A case only moves up."""
+    from accord.cases.services import _apply_tier, _set_deadline
+
+    linked = list(alert.cases.select_for_update().select_related("category", "area").order_by("pk"))
+    people = sum(c.people_count for c in linked)
+    policy = routing.policy_from_settings()
+    raised = []
+    for case in linked:
+        if case.status not in _RAISABLE:
+            continue
+        decision = routing.route(
+            routing.RoutingInput.for_category(
+                case.category,
+                people_count=max(people, case.people_count),
+                amount=case.amount,
+                risk_of_violence=case.risk_of_violence,
+                current_tier=case.tier,
+            ),
+            policy,
+        )
+        if routing.tier_rank(decision.tier) <= routing.tier_rank(case.tier):
+            continue
+        data: dict[str, Any] = {"requested_by": "system", "group_alert": alert.pk}
+        from_status = case.status
+        _apply_tier(case, decision, data)
+        if from_status != workflow.S.REGISTERED:
+            case.status = workflow.S.ESCALATED
+        case.status_changed_at = now
+        _set_deadline(case)
+        case.save()
+        CaseEvent.objects.create(
+            case=case,
+            created_at=now,
+            action="escalate",
+            from_status=from_status,
+            to_status=case.status,
+            note="collective dispute forming",
+            data=data,
+        )
+        audit_record(
+            actor=None,
+            action="case.escalate",
+            object_type="case",
+            object_id=case.reference,
+            data={"from": from_status, "to": case.status, **data},
+        )
+        raised.append(case.reference)
+    if raised:
+        _event(alert, "raise_tiers", data={"cases": raised}, now=now)
+    return raised
+
+
+def groups_replay(*, since: dt.datetime, progress: Callable[[str], None] | None = None) -> int:
+    """Run the intake group-dispute check for every case filed since `since`, in filing order,
+    as if each had just arrived (for data loaded in bulk, e.g. the demo). Returns the number
+    of group alerts touched. One transaction per case, like intake."""
+    ids = list(
+        Case.objects.filter(created_at__gte=since)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    touched: set[int] = set()
+    for i, pk in enumerate(ids):
+        with transaction.atomic():
+            case = Case.objects.select_related("area", "category").get(pk=pk)
+            touched.update(a.pk for a in group_check(case, now=case.created_at))
+        if progress and (i % 1000 == 999 or i == len(ids) - 1):
+            progress(f"  group check {i + 1:,}/{len(ids):,} cases, {len(touched)} group alert(s)")
+    return len(touched)
+
+
+# ----------------------------------------------------------------------------- detection runs
+
+
+def detect_run(
+    *,
+    actor: User | None = None,
+    as_of: dt.date | None = None,
+    method: str | None = None,
+    freq: str = Freq.WEEKLY,
+    progress: Callable[[str], None] | None = None,
+    trigger: str = "command",
+) -> DetectionRun:
+    """Run `method` over every indicator series of `freq` for the last complete period before
+    `as_of` (default today), in one batched engine call, and write the alerts. An alarm on a
+    series whose open alert alarmed in the previous period (one quiet period allowed) extends
+    that alert; the same period is never recorded twice."""
+    say = progress or (lambda _m: None)
+    if freq not in Freq.values:
+        raise ValidationFailed(f"unknown frequency {freq!r}", code="invalid")
+    method = method or detection.DEFAULT_METHOD[freq]
+    detection.check_method(method, freq)
+    as_of = as_of or timezone.localdate()
+    period = detection.last_complete_period(as_of, freq)
+    started, t0 = timezone.now(), time.monotonic()
+    matrix = detection.load_series(freq, end=period)
+    if matrix.n_series == 0:
+        raise ValidationFailed(
+            "there are no indicator counts yet; run `accord backfill-indicators`",
+            code="no_indicators",
+        )
+    say(
+        f"loaded {matrix.n_series:,} series × {len(matrix.periods)} periods "
+        f"({matrix.periods[0]} – {period}) in {time.monotonic() - t0:.2f} s"
+    )
+    t1 = time.monotonic()
+    out = detection.run_engine(matrix, method, [matrix.column(period)])
+    hits = np.nonzero(out.alarm[:, 0])[0]
+    say(f"{method}: {len(hits)} alarms in {time.monotonic() - t1:.2f} s")
+    t2 = time.monotonic()
+    with transaction.atomic():
+        run = DetectionRun.objects.create(
+            started_at=started,
+            as_of=as_of,
+            method=method,
+            freq=freq,
+            period=period,
+            n_series=matrix.n_series,
+            n_alarms=len(hits),
+            trigger=trigger,
+        )
+        new, extended = _write_alarms(run, matrix, out, hits, period)
+        run.n_new, run.n_extended = new, extended
+        run.finished_at = timezone.now()
+        run.seconds = time.monotonic() - t0
+        run.save()
+        audit_record(
+            actor=actor,
+            role=primary_role(actor) if actor is not None else "",
+            action="earlywarning.detect",
+            object_type="detection_run",
+            object_id=run.pk,
+            data={
+                "method": method,
+                "freq": freq,
+                "period": period.isoformat(),
+                "series": matrix.n_series,
+                "alarms": len(hits),
+                "new": new,
+                "extended": extended,
+            },
+        )
+    say(f"alerts: {new} new, {extended} extended in {time.monotonic() - t2:.2f} s")
+    say(f"run {run.pk} done in {run.seconds:.2f} s")
+    return run
+
+
+def _write_alarms(
+    run: DetectionRun,
+    matrix: detection.SeriesMatrix,
+    out: detection.EngineOutput,
+    hits: np.ndarray,
+    period: dt.date,
+) -> tuple[int, int]:
+    if len(hits) == 0:
+        return 0, 0
+    now = run.started_at
+    freq, method = matrix.freq, run.method
+    gap = indicators.step(freq) * 2
+    keys = [matrix.keys[i] for i in hits]
+    area_ids = {k[0] for k in keys}
+    areas = {a.pk: a for a in Area.objects.filter(pk__in=area_ids)}
+    cats = {c.pk: c for c in Category.objects.all()}
+    base = Alert.objects.filter(kind=AlertKind.ABERRATION, method=method, freq=freq)
+    open_alerts = {
+        (a.area_id, a.category_id): a
+        for a in base.filter(status__in=lifecycle.OPEN, area_id__in=area_ids).order_by("created_at")
+    }
+    done = set(
+        AlertPoint.objects.filter(
+            alert__kind=AlertKind.ABERRATION,
+            alert__method=method,
+            alert__freq=freq,
+            period=period,
+        ).values_list("alert__area_id", "alert__category_id")
+    )
+    calendar = BusinessCalendar.load()
+    tz = timezone.get_current_timezone()
+    p_from = dt.datetime.combine(period, dt.time(0), tzinfo=tz)
+    p_to = p_from + indicators.step(freq)
+    new = extended = 0
+    for i, key in zip(hits.tolist(), keys, strict=True):
+        if key in done:
+            continue
+        area, cat = areas[key[0]], cats[key[1]]
+        obs = float(out.observed[i, 0])
+        exp = detection.finite(out.expected[i, 0])
+        upper = detection.finite(out.upperbound[i, 0])
+        score = detection.finite(out.score[i, 0])
+        sev = detection.severity(obs, upper, exp)
+        alert = open_alerts.get(key)
+        data = {"period": period.isoformat(), "observed": obs, "expected": exp, "upper": upper}
+        if alert is not None and period - alert.period_end <= gap and period > alert.period_end:
+            alert.period_end = period
+            alert.observed, alert.expected, alert.upperbound, alert.score = obs, exp, upper, score
+            if riskmod_rank(sev) > riskmod_rank(alert.severity):
+                alert.severity = sev
+            alert.run = run
+            alert.updated_at = now
+            alert.save()
+            _event(alert, "extend", data=data, now=now)
+            _audit(None, "alert.extend", alert, data)
+            extended += 1
+        else:
+            alert = Alert.objects.create(
+                kind=AlertKind.ABERRATION,
+                area=area,
+                category=cat,
+                method=method,
+                freq=freq,
+                period_start=period,
+                period_end=period,
+                observed=obs,
+                expected=exp,
+                upperbound=upper,
+                score=score,
+                severity=sev,
+                responsible_area=responsible_area_for(area, cat),
+                ack_deadline=_ack_deadline(timezone.localdate(now), calendar),
+                run=run,
+                created_at=now,
+                updated_at=now,
+            )
+            _event(alert, "create", to=alert.status, data=data, now=now)
+            _audit(None, "alert.create", alert, {"kind": alert.kind, "method": method, **data})
+            new += 1
+        AlertPoint.objects.create(
+            alert=alert, period=period, observed=obs, expected=exp, upperbound=upper, score=score
+        )
+        ids = Case.objects.filter(
+            area__path__startswith=area.path,
+            category_id=cat.pk,
+            created_at__gte=p_from,
+            created_at__lt=p_to,
+        ).values_list("pk", flat=True)
+        alert.cases.add(*ids)
+    return new, extended
+
+
+# ----------------------------------------------------------------------------- alert lifecycle
+
+
+def alert_caps(actor: User | None, alert: Alert) -> set[str]:
+    caps: set[str] = set()
+    if actor is not None and actor.is_authenticated:
+        if has_role_over(actor, alert.responsible_area, CASE_STAFF_ROLES):
+            caps.add(lifecycle.RESPONSIBLE)
+    return caps
+
+
+def _locked(alert: Alert) -> Alert:
+    return (
+        Alert.objects.select_for_update()
+        .select_related("area", "responsible_area", "category")
+        .get(pk=alert.pk)
+    )
+
+
+def _check(actor: User, alert: Alert, action: str, reason: str = "") -> lifecycle.Transition:
+    try:
+        return lifecycle.check(action, alert.status, alert_caps(actor, alert), reason)
+    except lifecycle.Refused as exc:
+        error = {"state": Conflict, "role": Forbidden}.get(exc.kind, ValidationFailed)
+        raise error(exc.message, code=f"alert_{exc.kind}") from exc
+
+
+def alert_acknowledge(*, actor: User, alert: Alert, note: str = "") -> Alert:
+    if len(note) > MAX_TEXT:
+        raise ValidationFailed(f"note is longer than {MAX_TEXT} characters")
+    with transaction.atomic():
+        alert = _locked(alert)
+        t = _check(actor, alert, "acknowledge")
+        now = timezone.now()
+        frm = alert.status
+        alert.status = t.target
+        alert.acknowledged_at, alert.acknowledged_by, alert.updated_at = now, actor, now
+        alert.save()
+        _event(alert, "acknowledge", actor=actor, frm=frm, to=alert.status, note=note, now=now)
+        _audit(actor, "alert.acknowledge", alert, {"from": frm, "to": alert.status})
+    return alert
+
+
+def alert_add_task(
+    *,
+    actor: User,
+    alert: Alert,
+    kind: str,
+    owner: str,
+    deadline: dt.date,
+    description: str = "",
+) -> ActionTask:
+    if kind not in TaskKind.values:
+        raise ValidationFailed(f"unknown task kind {kind!r}", code="invalid")
+    if len(description) > MAX_TEXT:
+        raise ValidationFailed(f"description is longer than {MAX_TEXT} characters")
+    if deadline < timezone.localdate():
+        raise ValidationFailed("the deadline must not be in the past", code="invalid_deadline")
+    with transaction.atomic():
+        alert = _locked(alert)
+        t = _check(actor, alert, "add_task")
+        target = User.objects.filter(username=owner, is_active=True).first()
+        if target is None or not (
+            has_role_over(target, alert.responsible_area, CASE_STAFF_ROLES)
+            or has_role_over(target, alert.area, CASE_STAFF_ROLES)
+        ):
+            raise NotFound(f"no staff member {owner!r} who can own this task", code="unknown_owner")
+        now = timezone.now()
+        task = ActionTask.objects.create(
+            alert=alert,
+            kind=kind,
+            description=description.strip(),
+            owner=target,
+            deadline=deadline,
+            created_at=now,
+            created_by=actor,
+        )
+        frm = alert.status
+        alert.status = t.target
+        alert.updated_at = now
+        alert.save()
+        data = {
+            "task": task.pk,
+            "kind": kind,
+            "owner": target.username,
+            "deadline": deadline.isoformat(),
+        }
+        _event(alert, "add_task", actor=actor, frm=frm, to=alert.status, data=data, now=now)
+        _audit(actor, "alert.add_task", alert, data)
+    return task
+
+
+def alert_complete_task(
+    *, actor: User, alert: Alert, task_id: int, outcome: str = ""
+) -> ActionTask:
+    if len(outcome) > MAX_TEXT:
+        raise ValidationFailed(f"outcome is longer than {MAX_TEXT} characters")
+    with transaction.atomic():
+        alert = _locked(alert)
+        task = ActionTask.objects.select_for_update().filter(alert=alert, pk=task_id).first()
+        if task is None:
+            raise NotFound(f"no task {task_id} on this alert")
+        if task.owner_id != actor.pk:
+            _check(actor, alert, "complete_task")
+        elif alert.status not in lifecycle.TRANSITIONS["complete_task"].sources:
+            raise Conflict(f"cannot complete a task of an alert that is {alert.status}")
+        if task.done_at is not None:
+            raise Conflict("the task is already done", code="task_done")
+        now = timezone.now()
+        task.done_at, task.outcome = now, outcome.strip()
+        task.save()
+        _event(alert, "complete_task", actor=actor, data={"task": task.pk}, note=outcome, now=now)
+        _audit(actor, "alert.complete_task", alert, {"task": task.pk})
+    return task
+
+
+def alert_close(*, actor: User, alert: Alert, real: bool, reason: str) -> Alert:
+    if len(reason) > MAX_TEXT:
+        raise ValidationFailed(f"reason is longer than {MAX_TEXT} characters")
+    action = "close_real" if real else "close_false"
+    with transaction.atomic():
+        alert = _locked(alert)
+        t = _check(actor, alert, action, reason)
+        now = timezone.now()
+        frm = alert.status
+        alert.status = t.target
+        alert.closed_at, alert.closed_by, alert.close_reason = now, actor, reason.strip()
+        alert.updated_at = now
+        alert.save()
+        _event(alert, action, actor=actor, frm=frm, to=alert.status, note=reason, now=now)
+        _audit(actor, f"alert.{action}", alert, {"from": frm, "to": alert.status})
+    return alert
+
+
+def alerts_escalate_unacknowledged(*, today: dt.date | None = None) -> list[int]:
+    """Alerts still new after their acknowledgement deadline go up a tier: the responsible
+    unit becomes the parent area, with a fresh one-working-day deadline. Audited per alert."""
+    today = today or timezone.localdate()
+    calendar = BusinessCalendar.load()
+    done = []
+    for pk in Alert.objects.filter(status=AlertStatus.NEW, ack_deadline__lt=today).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            alert = Alert.objects.select_for_update().select_related("responsible_area").get(pk=pk)
+            if alert.status != AlertStatus.NEW or alert.ack_deadline >= today:
+                continue
+            now = timezone.now()
+            frm_area = alert.responsible_area
+            parent = frm_area.parent
+            if parent is not None:
+                alert.responsible_area = parent
+            alert.escalations += 1
+            alert.ack_deadline = calendar.add_working_days(today, 1)
+            alert.updated_at = now
+            alert.save()
+            data = {
+                "from_area": frm_area.code,
+                "to_area": alert.responsible_area.code,
+                "deadline": alert.ack_deadline.isoformat(),
+            }
+            _event(alert, "escalate", frm=alert.status, to=alert.status, data=data, now=now)
+            _audit(None, "alert.escalate", alert, data)
+        done.append(pk)
+    return done
+
+
+# ----------------------------------------------------------------------------- case risk
+
+
+def _overdue_days(case: Case, today: dt.date, calendar: BusinessCalendar) -> int:
+    if (
+        case.deadline is None
+        or case.clock_suspended
+        or case.status in workflow.FINISHED
+        or case.deadline >= today
+    ):
+        return 0
+    return calendar.working_days_between(
+        case.deadline, min(today, case.deadline + dt.timedelta(days=40))
+    )
+
+
+def _contacts(case_ids: list[int]) -> dict[int, int]:
+    rows = (
+        CaseEvent.objects.filter(case_id__in=case_ids)
+        .filter(Q(action="reopen") | Q(action="escalate", data__requested_by="party"))
+        .values("case_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["case_id"]: r["n"] for r in rows}
+
+
+def _grouped(case_ids: list[int]) -> set[int]:
+    return set(
+        Alert.cases.through.objects.filter(
+            case_id__in=case_ids,
+            alert__kind=AlertKind.GROUP,
+            alert__status__in=lifecycle.OPEN,
+        ).values_list("case_id", flat=True)
+    )
+
+
+def _facts(case: Case, contacts: int, grouped: bool, overdue: int) -> riskmod.RiskFacts:
+    return riskmod.RiskFacts(
+        repeated_contact=contacts,
+        people_count=case.people_count,
+        failed_attempts=case.failed_attempts_total,
+        overdue_days=overdue,
+        risk_of_violence=case.risk_of_violence,
+        vulnerable_party=case.vulnerable_party,
+        in_group=grouped,
+        collective_parties=int(_setting("ACCORD_COLLECTIVE_PARTIES", 10)),
+    )
+
+
+def risk_update(case: Case, *, today: dt.date | None = None) -> CaseRisk:
+    """Recompute one case's score (inside the caller's transaction)."""
+    today = today or timezone.localdate()
+    calendar = BusinessCalendar.load()
+    facts = _facts(
+        case,
+        _contacts([case.pk]).get(case.pk, 0),
+        case.pk in _grouped([case.pk]),
+        _overdue_days(case, today, calendar),
+    )
+    score, factors = riskmod.score(facts)
+    row, _ = CaseRisk.objects.update_or_create(
+        case=case,
+        defaults={
+            "score": score,
+            "factors": factors,
+            "open": case.status not in workflow.FINISHED,
+            "updated_at": timezone.now(),
+        },
+    )
+    return row
+
+
+def risk_refresh(*, today: dt.date | None = None, batch: int = 2000) -> int:
+    """Recompute the score of every open case (overdue days grow with time); mark scores of
+    finished cases closed. Returns the number of open cases scored."""
+    today = today or timezone.localdate()
+    calendar = BusinessCalendar.load()
+    now = timezone.now()
+    n = 0
+    with transaction.atomic():
+        CaseRisk.objects.filter(open=True, case__status__in=workflow.FINISHED).update(open=False)
+        ids = list(Case.objects.exclude(status__in=workflow.FINISHED).values_list("pk", flat=True))
+        for i in range(0, len(ids), batch):
+            chunk = ids[i : i + batch]
+            contacts, grouped = _contacts(chunk), _grouped(chunk)
+            rows = []
+            for case in Case.objects.filter(pk__in=chunk):
+                facts = _facts(
+                    case,
+                    contacts.get(case.pk, 0),
+                    case.pk in grouped,
+                    _overdue_days(case, today, calendar),
+                )
+                score, factors = riskmod.score(facts)
+                rows.append(
+                    CaseRisk(case=case, score=score, factors=factors, open=True, updated_at=now)
+                )
+            CaseRisk.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["case"],
+                update_fields=["score", "factors", "open", "updated_at"],
+            )
+            n += len(rows)
+        audit_record(
+            actor=None,
+            action="earlywarning.risk_refresh",
+            object_type="case_risk",
+            data={"open": n},
+        )
+    return n
+
+
+# ----------------------------------------------------------------------------- backfill
+
+
+def indicators_backfill(*, actor=None, since=None, progress=None) -> dict[str, int]:
+    return indicators.backfill(actor=actor, since=since, progress=progress)
