@@ -195,9 +195,11 @@ def group_check(case: Case, *, now: dt.datetime | None = None) -> list[Alert]:
         )
         .exclude(pk=case.pk)
         .order_by("-created_at")
-        .values_list("pk", "description")[:500]
+        .only("pk", "description", "row_key")[:500]
     )
-    similar = [pk for pk, text in recent if similarity(case.description, text) >= nd_sim]
+    # Descriptions are encrypted at rest: they are compared after decryption, in memory,
+    # and only within one township, category and fortnight (at most 500 rows).
+    similar = [c.pk for c in recent if similarity(case.description, c.description) >= nd_sim]
     if len(similar) + 1 >= nd_min:
         touched.append(
             _group_alert(
