@@ -8,9 +8,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from accord.cases.models import Category
+from accord.cases.schemas import Strict
 from accord.config.api import AUTH
 from accord.core.errors import ValidationFailed
 from accord.resolution import present, selectors, services
@@ -24,7 +25,7 @@ FROM_QUERY = Query(None, alias="from")
 TO_QUERY = Query(None, alias="to")
 
 
-class OpenIn(Schema):
+class OpenIn(Strict):
     channel: str = Field(..., max_length=40)
     procedure: str = Field("", max_length=40)
     applied_on: dt.date | None = None
@@ -38,7 +39,7 @@ class HandoffIn(OpenIn):
     note: str = Text
 
 
-class TransitionIn(Schema):
+class ProceedingTransitionIn(Strict):
     action: str = Field(..., max_length=32)
     on_date: dt.date | None = None
     note: str = Text
@@ -49,7 +50,7 @@ class TransitionIn(Schema):
     rule: str = Field("", max_length=64)
 
 
-class SessionIn(Schema):
+class SessionIn(Strict):
     held_at: dt.datetime
     place: str = Field("", max_length=200)
     online: bool = False
@@ -57,32 +58,32 @@ class SessionIn(Schema):
     record: str = Text
 
 
-class TermIn(Schema):
+class TermIn(Strict):
     text: str = Field(..., max_length=2000)
     due_on: dt.date | None = None
 
 
-class AgreementIn(Schema):
+class AgreementIn(Strict):
     text: str = Text
     terms: list[TermIn] = Field(default_factory=list, max_length=100)
 
 
-class SignIn(Schema):
+class SignIn(Strict):
     name: str = Field(..., max_length=200)
     role: str = Field(..., max_length=16)
     signed_on: dt.date | None = None
 
 
-class OrderIn(Schema):
+class OrderIn(Strict):
     text: str = Text
     reply_due: dt.date
 
 
-class ReplyIn(Schema):
+class ReplyIn(Strict):
     reply: str = Text
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(Strict):
     performed: bool
     satisfaction: int = Field(..., ge=1, le=5)
     remaining_risk: str = Field("none", max_length=16)
@@ -91,14 +92,14 @@ class FollowUpIn(Schema):
     done_on: dt.date | None = None
 
 
-class DocumentIn(Schema):
+class DocumentIn(Strict):
     kind: str = Field(..., max_length=32)
     title: str = Field(..., max_length=200)
     body: str = Field(..., max_length=50000)
     proceeding: str | None = Field(None, max_length=40)
 
 
-class ArchiveIn(Schema):
+class ArchiveIn(Strict):
     note: str = Text
 
 
@@ -205,7 +206,7 @@ def get_proceeding(request: HttpRequest, number: str):
 
 
 @router.post("/proceedings/{number}/transitions", auth=AUTH)
-def transition(request: HttpRequest, number: str, payload: TransitionIn):
+def transition(request: HttpRequest, number: str, payload: ProceedingTransitionIn):
     """One action of the proceeding table (accept, refuse, start, conclude, withdraw,
     suspend, resume, extend, restart). 409 wrong state; 403 role; 422 guard."""
     p = selectors.proceeding_get_for(actor=request.auth, number=number)
@@ -225,7 +226,7 @@ def handoff(request: HttpRequest, number: str, payload: HandoffIn):
     return Status(201, present.proceeding_detail(target, request.auth))
 
 
-class AssignIn(Schema):
+class AssignIn(Strict):
     assignee: str | None = Field(None, max_length=150)
 
 
