@@ -8,7 +8,7 @@ SIZE   ?= medium
 .PHONY: demo test lint format install serve clean help
 
 help:
-	@echo "make demo    - install, migrate, seed the demo county ($(SIZE)) and serve on http://$(HOST)"
+	@echo "make demo    - install, migrate, seed the demo county ($(SIZE)), early-warning indicators and alerts, demo proceedings, and serve on http://$(HOST)"
 	@echo "make test    - install with dev extras, lint, run the whole test suite"
 	@echo "make lint    - ruff check + format check, mypy on the analytics engine"
 	@echo "make format  - apply ruff formatting"
@@ -26,6 +26,9 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/accord migrate --no-input
 	$(BIN)/accord seed-demo --size $(SIZE) --seed 1 --if-empty
+	$(BIN)/accord backfill-indicators --if-empty
+	$(BIN)/accord detect --weeks 12 --replay-groups 60 --if-empty
+	$(BIN)/accord resolution-seed-demo --if-empty
 	@echo "Serving Accord on http://$(HOST)  (Ctrl-C to stop)"
 	$(BIN)/accord runserver $(HOST)
 

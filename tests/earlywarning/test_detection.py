@@ -191,6 +191,10 @@ def test_detect_command_replays_weeks_and_extends(areas, put_weekly):
     assert DetectionRun.objects.count() == 2
     with pytest.raises(CommandError):
         call_command("detect", weeks=0, stdout=StringIO())
+    # `make demo` runs it on every start: with alerts present --if-empty changes nothing
+    out = StringIO()
+    call_command("detect", as_of="2026-06-24", method="ears-c2", if_empty=True, stdout=out)
+    assert "nothing to do" in out.getvalue() and DetectionRun.objects.count() == 2
 
 
 def test_backfill_if_empty(areas, make_case):

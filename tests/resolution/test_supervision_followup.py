@@ -305,6 +305,11 @@ def test_board_and_reminders_on_demo_data(db):
     board = supervision_board(actor=top.user)
     assert board["rows"] and sum(board["totals"].values()) > 0
     assert services.reminders_send() > 0
+    # `make demo` runs it again on every start: --if-empty leaves the proceedings as they are
+    count = Proceeding.objects.count()
+    out = io.StringIO()
+    call_command("resolution-seed-demo", "--if-empty", stdout=out)
+    assert "nothing to do" in out.getvalue() and Proceeding.objects.count() == count
 
 
 def test_party_can_always_choose_a_formal_channel(areas, mediator, make_case, api_for, resident):

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accord.core.errors import DomainError
 from accord.earlywarning.detection import WEEKLY_METHODS
+from accord.earlywarning.models import Alert
 from accord.earlywarning.services import (
     alerts_escalate_unacknowledged,
     detect_run,
@@ -47,8 +48,16 @@ class Command(BaseCommand):
             action="store_true",
             help="only detect: no escalation of unacknowledged alerts, no risk refresh",
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing when alerts exist already (for `make demo`)",
+        )
 
     def handle(self, *args, **opts) -> None:
+        if opts["if_empty"] and Alert.objects.exists():
+            self.stdout.write("alerts exist already: nothing to do (--if-empty)")
+            return
         as_of = None
         if opts["as_of"]:
             try:

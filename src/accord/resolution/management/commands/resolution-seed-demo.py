@@ -1,4 +1,5 @@
-"""accord resolution-seed-demo [--limit N] [--seed S]: open proceedings on open demo cases.
+"""accord resolution-seed-demo [--limit N] [--seed S] [--if-empty]: open proceedings on open
+demo cases.
 
 Run after `accord seed-demo`. Cases being handled get a proceeding in a channel of their
 category, applied for at spread-out past dates so that the supervision board shows green,
@@ -27,8 +28,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--limit", type=int, default=80)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing when proceedings exist already (for `make demo`)",
+        )
 
     def handle(self, *args, **options):
+        if options["if_empty"] and Proceeding.objects.exists():
+            self.stdout.write("proceedings exist already: nothing to do (--if-empty)")
+            return
         rnd = random.Random(options["seed"])
         today = timezone.localdate()
         cases = (
