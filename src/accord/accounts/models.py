@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accord.core.crypto import EncryptedTextField
 
 
 class Role(models.TextChoices):
@@ -88,7 +92,10 @@ class TotpDevice(models.Model):
     `last_step` blocks replaying a code within its 30-second window."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
-    secret = models.CharField(max_length=64)
+    # The shared secret is a credential: encrypted at rest like personal data (AES-GCM bound
+    # to table, column and row; ACCORD_FIELD_KEYS), so a database dump cannot mint codes.
+    secret = EncryptedTextField()
+    row_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_step = models.BigIntegerField(default=0)

@@ -18,13 +18,14 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from accord.accounts.models import CASE_STAFF_ROLES, User
 from accord.accounts.permissions import has_role_over, primary_role
 from accord.cases import routing, workflow
 from accord.cases.models import Case, CaseEvent, Category, Party
+from accord.core import crypto
 from accord.core.audit import audit_record
 from accord.core.calendar import BusinessCalendar
 from accord.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -43,10 +44,12 @@ from accord.earlywarning.models import (
     Freq,
     TaskKind,
 )
-from accord.earlywarning.similarity import group_threshold, similarity
+from accord.earlywarning.similarity import cosine, group_threshold, ngrams
 
 MAX_TEXT = 5000
 NEAR_DUPLICATE = "near-duplicate"
+# How many recent cases of the same township and category a new description is compared with.
+NEARDUP_LOOKBACK = 200
 SAME_RESPONDENT = "respondent"
 
 
@@ -103,7 +106,7 @@ def on_case_created(case: Case) -> None:
     indicators.record_case(case)
     if group_check(case):
         case.refresh_from_db()  # a collective dispute may have raised its tier
-    risk_update(case)
+    risk_update(case, fresh=True)
 
 
 def on_case_changed(case: Case) -> None:
@@ -195,11 +198,14 @@ def group_check(case: Case, *, now: dt.datetime | None = None) -> list[Alert]:
         )
         .exclude(pk=case.pk)
         .order_by("-created_at")
-        .only("pk", "description", "row_key")[:500]
+        .values_list("pk", "description", "row_key")[:NEARDUP_LOOKBACK]
     )
     # Descriptions are encrypted at rest: they are compared after decryption, in memory,
-    # and only within one township, category and fortnight (at most 500 rows).
-    similar = [c.pk for c in recent if similarity(case.description, c.description) >= nd_sim]
+    # and only within one township, category and fortnight (the most recent NEARDUP_LOOKBACK).
+    grams = ngrams(case.description)
+    similar = [
+        pk for pk, raw, row_key in recent if cosine(grams, ngrams(_plain(raw, row_key))) >= nd_sim
+    ]
     if len(similar) + 1 >= nd_min:
         touched.append(
             _group_alert(
@@ -215,6 +221,13 @@ def group_check(case: Case, *, now: dt.datetime | None = None) -> list[Alert]:
             )
         )
     return touched
+
+
+def _plain(raw: str, row_key) -> str:
+    """A case description read with values_list (no model instance): decrypt it here."""
+    if not crypto.is_sealed(raw):
+        return raw or ""
+    return crypto.unseal(raw, crypto.aad(Case._meta.db_table, "description", row_key))
 
 
 def _group_alert(
@@ -290,8 +303,16 @@ def _group_alert(
         alert.save()
         _event(alert, "extend", data=data, now=now)
         _audit(None, "alert.extend", alert, data)
+    # The group rule only adds people up. Once the cases already linked reach the collective
+    # threshold they have been raised, so only the newly linked cases need routing: a large
+    # group (a copy-paste campaign) does not make every further filing re-route all of it.
+    linked_before = alert.cases.aggregate(people=Sum("people_count"))["people"] or 0
+    new_ids = set(c.pk for c in cases) - set(
+        alert.cases.filter(pk__in=case_ids).values_list("pk", flat=True)
+    )
     alert.cases.add(*cases)
-    _raise_tiers(alert, now)
+    collective = int(_setting("ACCORD_COLLECTIVE_PARTIES", 10))
+    _raise_tiers(alert, now, only=new_ids if linked_before >= collective else None)
     return alert
 
 
@@ -313,13 +334,15 @@ _RAISABLE = (
 )
 
 
-def _raise_tiers(alert: Alert, now: dt.datetime) -> list[str]:
+def _raise_tiers(alert: Alert, now: dt.datetime, only: set[int] | None = None) -> list[str]:
     """Apply the routing rules to the group as a whole: the people of all linked cases count
-    together (≥ ACCORD_COLLECTIVE_PARTIES → at least township). A case only moves up."""
+    together (≥ ACCORD_COLLECTIVE_PARTIES → at least township). A case only moves up.
+    `only`: route just these linked cases (the others were routed when the group grew)."""
     from accord.cases.services import _apply_tier, _set_deadline
 
-    linked = list(alert.cases.select_for_update().select_related("category", "area").order_by("pk"))
-    people = sum(c.people_count for c in linked)
+    people = alert.cases.aggregate(people=Sum("people_count"))["people"] or 0
+    qs = alert.cases.all() if only is None else alert.cases.filter(pk__in=only)
+    linked = list(qs.select_for_update().select_related("category", "area").order_by("pk"))
     policy = routing.policy_from_settings()
     raised = []
     for case in linked:
@@ -770,15 +793,18 @@ def _facts(case: Case, contacts: int, grouped: bool, overdue: int) -> riskmod.Ri
     )
 
 
-def risk_update(case: Case, *, today: dt.date | None = None) -> CaseRisk:
-    """Recompute one case's score (inside the caller's transaction)."""
+def risk_update(case: Case, *, today: dt.date | None = None, fresh: bool = False) -> CaseRisk:
+    """Recompute one case's score (inside the caller's transaction). `fresh`: the case was
+    just filed, so it has no history yet (no reopening or escalation asked by a party)."""
     today = today or timezone.localdate()
-    calendar = BusinessCalendar.load()
+    overdue = 0
+    if case.deadline is not None and case.deadline < today:
+        overdue = _overdue_days(case, today, BusinessCalendar.load())
     facts = _facts(
         case,
-        _contacts([case.pk]).get(case.pk, 0),
+        0 if fresh else _contacts([case.pk]).get(case.pk, 0),
         case.pk in _grouped([case.pk]),
-        _overdue_days(case, today, calendar),
+        overdue,
     )
     score, factors = riskmod.score(facts)
     row, _ = CaseRisk.objects.update_or_create(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import Counter
 
 from scipy.stats import poisson
 
@@ -22,27 +21,26 @@ def normalise_text(text: str) -> str:
     return _SEP.sub(" ", s).strip()
 
 
-def ngrams(text: str, n: int = 2) -> Counter[str]:
-    """Character n-grams of the normalised text (a text shorter than n is one gram)."""
+def ngrams(text: str, n: int = 2) -> frozenset[str]:
+    """The set of character n-grams of the normalised text (a text shorter than n is one
+    gram)."""
     s = normalise_text(text)
     if len(s) < n:
-        return Counter([s]) if s else Counter()
-    return Counter(s[i : i + n] for i in range(len(s) - n + 1))
+        return frozenset([s]) if s else frozenset()
+    return frozenset(s[i : i + n] for i in range(len(s) - n + 1))
 
 
-def cosine(a: Counter[str], b: Counter[str]) -> float:
+def cosine(a: frozenset[str], b: frozenset[str]) -> float:
+    """Cosine similarity of two n-gram sets seen as 0/1 vectors: |a ∩ b| / √(|a|·|b|). Sets
+    rather than counts: the intersection runs in C, which matters because every filing is
+    compared with the recent cases of its township and category."""
     if not a or not b:
         return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(v * b.get(k, 0) for k, v in a.items())
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
-    return dot / (na * nb)
+    return len(a & b) / math.sqrt(len(a) * len(b))
 
 
 def similarity(a: str, b: str, n: int = 2) -> float:
-    """Cosine similarity of character n-gram counts, 0 … 1."""
+    """Cosine similarity of the character n-gram sets, 0 … 1."""
     return cosine(ngrams(a, n), ngrams(b, n))
 
 
