@@ -447,32 +447,47 @@ def case_escalate_overdue(*, today: dt.date | None = None, dry_run: bool = False
             )
             if decision.tier == case.tier:
                 continue
-            now = timezone.now()
             data: dict[str, Any] = {"requested_by": "system", "overdue_since": str(case.deadline)}
-            from_status = case.status
-            _apply_tier(case, decision, data)
-            case.status = workflow.S.ESCALATED
-            case.status_changed_at = now
-            _set_deadline(case)
-            case.save()
-            CaseEvent.objects.create(
-                case=case,
-                created_at=now,
-                action="escalate",
-                from_status=from_status,
-                to_status=case.status,
-                note="deadline overrun",
-                data=data,
-            )
-            audit_record(
-                actor=None,
-                action="case.escalate",
-                object_type="case",
-                object_id=case.reference,
-                data={"from": from_status, "to": case.status, **data},
-            )
+            case_system_escalate(case, decision, data, now=timezone.now(), note="deadline overrun")
         done.append(case.reference)
     return done
+
+
+def case_system_escalate(
+    case: Case,
+    decision: routing.RoutingDecision,
+    data: dict[str, Any],
+    *,
+    now: dt.datetime,
+    note: str,
+    keep_status: bool = False,
+) -> None:
+    """Move a case up to `decision`'s tier on a system rule (deadline overrun, collective
+    dispute forming): new handling unit and deadline, status `escalated` (unless
+    `keep_status`), an "escalate" event and an audit record. The caller holds the row lock."""
+    from_status = case.status
+    _apply_tier(case, decision, data)
+    if not keep_status:
+        case.status = workflow.S.ESCALATED
+    case.status_changed_at = now
+    _set_deadline(case)
+    case.save()
+    CaseEvent.objects.create(
+        case=case,
+        created_at=now,
+        action="escalate",
+        from_status=from_status,
+        to_status=case.status,
+        note=note,
+        data=data,
+    )
+    audit_record(
+        actor=None,
+        action="case.escalate",
+        object_type="case",
+        object_id=case.reference,
+        data={"from": from_status, "to": case.status, **data},
+    )
 
 
 def rebuild_description_index(*, progress=None, batch: int = 500) -> int:

@@ -338,7 +338,7 @@ def _raise_tiers(alert: Alert, now: dt.datetime, only: set[int] | None = None) -
     """Apply the routing rules to the group as a whole: the people of all linked cases count
     together (≥ ACCORD_COLLECTIVE_PARTIES → at least township). A case only moves up.
     `only`: route just these linked cases (the others were routed when the group grew)."""
-    from accord.cases.services import _apply_tier, _set_deadline
+    from accord.cases.services import case_system_escalate
 
     people = alert.cases.aggregate(people=Sum("people_count"))["people"] or 0
     qs = alert.cases.all() if only is None else alert.cases.filter(pk__in=only)
@@ -361,28 +361,13 @@ def _raise_tiers(alert: Alert, now: dt.datetime, only: set[int] | None = None) -
         if routing.tier_rank(decision.tier) <= routing.tier_rank(case.tier):
             continue
         data: dict[str, Any] = {"requested_by": "system", "group_alert": alert.pk}
-        from_status = case.status
-        _apply_tier(case, decision, data)
-        if from_status != workflow.S.REGISTERED:
-            case.status = workflow.S.ESCALATED
-        case.status_changed_at = now
-        _set_deadline(case)
-        case.save()
-        CaseEvent.objects.create(
-            case=case,
-            created_at=now,
-            action="escalate",
-            from_status=from_status,
-            to_status=case.status,
+        case_system_escalate(
+            case,
+            decision,
+            data,
+            now=now,
             note="collective dispute forming",
-            data=data,
-        )
-        audit_record(
-            actor=None,
-            action="case.escalate",
-            object_type="case",
-            object_id=case.reference,
-            data={"from": from_status, "to": case.status, **data},
+            keep_status=case.status == workflow.S.REGISTERED,
         )
         raised.append(case.reference)
     if raised:
