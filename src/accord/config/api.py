@@ -6,6 +6,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -174,6 +175,19 @@ def on_too_big(request, exc):
 def on_bad_multipart(request, exc):
     # e.g. "Content-Type: multipart/form-data" without a boundary, read by a login-failure log
     return _error(request, 400, _("The request body could not be parsed."), "bad_request")
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request, exc):
+    # The database is restarting or unreachable: nothing was written (the request's
+    # transaction rolled back). Say so with 503 and when to retry, rather than a bare 500.
+    log.exception("database unavailable")
+    response = _error(
+        request, 503, _("The service is briefly unavailable; please try again."), "unavailable"
+    )
+    response["Retry-After"] = "5"
+    return response
 
 
 @api.exception_handler(Exception)
