@@ -16,18 +16,39 @@ and a *foreign* one in township T2. To cover a new object type, add a builder:
         )
 
 and name it in the matrix entry: `object = "proceeding"` (path parameters are filled from
-`home`/`foreign`, and `{...}` placeholders in `body`/`query` too).
+`home`/`foreign`, and `{...}` placeholders in `body`/`query` too; see `context` for the
+placeholders every entry has, such as the caller's {username} and dates like {next_week}).
+
+Builders may build on one another (`world.objects("proceeding")` inside the "order" builder);
+each makes its own cases otherwise, so that a sample request on one object type never meets
+the state another type's builder left behind. Staff over T2 (`t2_staff`) act on the foreign
+objects.
 """
 
 from __future__ import annotations
 
+import atexit
+import datetime as dt
+import io
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
 
 from accord.accounts.authz import ANONYMOUS
 from accord.accounts.models import Role, User
 from accord.accounts.services import token_create
+from accord.cases import attachments
+from accord.cases.models import Case, Category
+from accord.earlywarning import services as ew_services
+from accord.earlywarning.models import Alert, Freq, IndicatorCount
+from accord.resolution import services as rs_services
+from accord.resolution.models import FollowUp, Notification, Proceeding
 from factories import PASSWORD, AreaTree, PartyInput, create_case, create_user
 
 
@@ -45,6 +66,7 @@ class World:
     users: dict[str, User]  # role -> user (no entry for anonymous)
     tokens: dict[str, str]
     _objects: dict[str, ObjectRefs] = field(default_factory=dict)
+    t2_users: dict[str, User] = field(default_factory=dict)  # role -> staff over T2 (t2_staff)
 
     def objects(self, kind: str) -> ObjectRefs:
         if kind not in self._objects:
@@ -126,13 +148,326 @@ def case_objects(world: World) -> ObjectRefs:
     )  # fmt: skip
 
 
+# --- helpers for the builders below ---------------------------------------------------------------
+
+
+def t2_staff(world: World, role: str) -> User:
+    """A user holding `role` over township T2, who acts on the foreign objects."""
+    if role not in world.t2_users:
+        world.t2_users[role] = create_user(role, world.areas.t2, username=f"authz_t2_{role}")
+    return world.t2_users[role]
+
+
+def file_case(world: World, *, home: bool, description: str, applicant: str, contact: str,
+              respondent: str) -> Case:  # fmt: skip
+    """A neighbour case between two people: in T1C1G1 filed by the resident (home), or in
+    T2C1G1 filed anonymously (foreign). Descriptions must differ between builders (the
+    near-duplicate check of early warning compares them)."""
+    case, _secret = create_case(
+        area=world.areas.t1c1g1 if home else world.areas.t2c1g1,
+        actor=world.users[Role.RESIDENT] if home else None,
+        description=description,
+        parties=(
+            PartyInput(role="applicant", kind="person", name=applicant, contact=contact),
+            PartyInput(role="respondent", kind="person", name=respondent),
+        ),
+    )
+    return case
+
+
+def accepted_mediation(actor: User, case: Case) -> Proceeding:
+    """People's mediation (handled by the case's community) opened and accepted by `actor`,
+    applied for 60 days ago: its clocks are overdue, so it shows on the supervision board."""
+    applied = timezone.localdate() - dt.timedelta(days=60)
+    p = rs_services.proceeding_open(
+        actor=actor,
+        case=case,
+        data=rs_services.OpenInput(channel="people_mediation", applied_on=applied),
+    )
+    return rs_services.proceeding_transition(actor=actor, proceeding=p, action="accept")
+
+
+def concluded_with_agreement(actor: User, p: Proceeding, text: str,
+                             signers: tuple[str, str] | None = None) -> Proceeding:  # fmt: skip
+    """Record the agreement (signed by applicant and respondent when `signers` are given) and
+    conclude the mediation with it; a follow-up visit is scheduled."""
+    rs_services.agreement_record(actor=actor, proceeding=p, text=text, terms=[{"text": text}])
+    for name, role in zip(signers or (), ("applicant", "respondent"), strict=False):
+        rs_services.agreement_sign(actor=actor, proceeding=p, name=name, role=role)
+    return rs_services.proceeding_transition(
+        actor=actor, proceeding=p, action="conclude", outcome="agreement"
+    )
+
+
+# --- resolution ---------------------------------------------------------------------------------
+
+
+@builder("proceeding")
+def proceeding_objects(world: World) -> ObjectRefs:
+    """A people's mediation, accepted, with a draft agreement (unsigned), on a case the
+    resident filed (handled by T1C1); the foreign one in T2, accepted."""
+    mediator = world.users[Role.MEDIATOR]
+    case = file_case(world, home=True, description="Proceeding home: barking dog of Ma Lin.",
+                     applicant="He Ping", contact="135 2222 3333", respondent="Ma Lin")  # fmt: skip
+    home = accepted_mediation(mediator, case)
+    rs_services.agreement_record(
+        actor=mediator, proceeding=home, text="Ma Lin keeps the dog inside.",
+        terms=[{"text": "Ma Lin keeps the dog inside at night."}],
+    )  # fmt: skip
+    fcase = file_case(world, home=False, description="Proceeding foreign: zzforeignproc fence.",
+                      applicant="Luo Far", contact="136 4444 5555", respondent="Tang Away")  # fmt: skip
+    foreign = accepted_mediation(t2_staff(world, Role.MEDIATOR), fcase)
+    return ObjectRefs(
+        home={"number": home.number, "reference": case.reference},
+        foreign={"number": foreign.number, "reference": fcase.reference},
+        foreign_markers=[fcase.reference, "zzforeignproc", "Luo Far", "Tang Away"],
+        private=["He Ping", "135 2222 3333", "Ma Lin", "barking dog", "Luo Far",
+                 "136 4444 5555", "Tang Away", "zzforeignproc"],
+    )  # fmt: skip
+
+
+@builder("order")
+def order_objects(world: World) -> ObjectRefs:
+    """An unanswered supervision order (督办) on each proceeding of the "proceeding" builder,
+    issued by the township coordinator (a tier above the handling community)."""
+    procs = world.objects("proceeding")
+    due = timezone.localdate() + dt.timedelta(days=7)
+    orders = {}
+    for which, refs, issuer, text in (
+        ("home", procs.home, world.users[Role.TOWNSHIP_COORDINATOR], "Report on Ma Lin's dog."),
+        ("foreign", procs.foreign, t2_staff(world, Role.TOWNSHIP_COORDINATOR),
+         "zzforeignorder: report."),
+    ):  # fmt: skip
+        p = Proceeding.objects.get(number=refs["number"])
+        order = rs_services.supervision_order_issue(
+            actor=issuer, proceeding=p, text=text, reply_due=due
+        )
+        orders[which] = {**refs, "order_id": order.pk}
+    return ObjectRefs(
+        home=orders["home"],
+        foreign=orders["foreign"],
+        foreign_markers=[*procs.foreign_markers, "zzforeignorder"],
+        private=[*procs.private, "Report on Ma Lin's dog."],
+    )
+
+
+@builder("notification")
+def notification_objects(world: World) -> ObjectRefs:
+    """The notices those supervision orders sent: one to the home mediator (the proceeding's
+    assignee), one to the T2 mediator."""
+    orders = world.objects("order")
+    home, foreign = (
+        Notification.objects.get(recipient=user, kind="supervision_order")
+        for user in (world.users[Role.MEDIATOR], t2_staff(world, Role.MEDIATOR))
+    )
+    return ObjectRefs(
+        home={"notification_id": home.pk},
+        foreign={"notification_id": foreign.pk},
+        foreign_markers=orders.foreign_markers,
+        private=orders.private,
+    )
+
+
+@builder("followup")
+def followup_objects(world: World) -> ObjectRefs:
+    """A follow-up visit due after a mediation agreement, not yet recorded."""
+    visits = {}
+    for which, actor, desc, text, (applicant, contact, respondent) in (
+        ("home", world.users[Role.MEDIATOR], "Followup home: the tree of Yan Bo.",
+         "Yan Bo trims the tree.", ("Kong Wen", "131 0000 1111", "Yan Bo")),
+        ("foreign", t2_staff(world, Role.MEDIATOR), "Followup foreign: zzforeignvisit hedge.",
+         "zzforeignvisit agreement.", ("Xu Far", "132 0000 2222", "Pan Outside")),
+    ):  # fmt: skip
+        case = file_case(world, home=which == "home", description=desc, applicant=applicant,
+                         contact=contact, respondent=respondent)  # fmt: skip
+        p = concluded_with_agreement(actor, accepted_mediation(actor, case), text)
+        visits[which] = {"followup_id": FollowUp.objects.get(proceeding=p).pk,
+                         "reference": case.reference}  # fmt: skip
+    return ObjectRefs(
+        home=visits["home"],
+        foreign=visits["foreign"],
+        foreign_markers=[visits["foreign"]["reference"], "zzforeignvisit", "Xu Far",
+                         "Pan Outside"],
+        private=["Kong Wen", "131 0000 1111", "Yan Bo", "Xu Far", "132 0000 2222",
+                 "Pan Outside", "zzforeignvisit"],
+    )  # fmt: skip
+
+
+@builder("document")
+def document_objects(world: World) -> ObjectRefs:
+    """Home: a case taken through mediation (a session, an agreement both parties signed,
+    the follow-up visit recorded) with the identity and proof-of-performance documents added:
+    its dossier is complete, so a coordinator may archive it. Foreign: a T2 case with one
+    document added by T2 staff."""
+    mediator = world.users[Role.MEDIATOR]
+    case = file_case(world, home=True, description="Document home: parking space of Qin Yu.",
+                     applicant="Fu Lan", contact="133 5555 6666", respondent="Qin Yu")  # fmt: skip
+    p = accepted_mediation(mediator, case)
+    rs_services.session_record(
+        actor=mediator, proceeding=p, held_at=timezone.now(), online=True,
+        attendees=["Fu Lan", "Qin Yu"], record="Qin Yu agreed to move the car.",
+    )  # fmt: skip
+    p = concluded_with_agreement(mediator, p, "Qin Yu parks elsewhere.", ("Fu Lan", "Qin Yu"))
+    visit = FollowUp.objects.get(proceeding=p)
+    rs_services.followup_record(actor=mediator, followup=visit, performed=True, satisfaction=5)
+    identity, _proof = (
+        rs_services.document_add(actor=mediator, case=case, kind=kind, title=title, body=body,
+                                 proceeding=None)
+        for kind, title, body in (
+            ("identity", "Identity of Fu Lan", "ID card of Fu Lan checked."),
+            ("proof_of_performance", "Proof", "Qin Yu moved the car on the agreed day."),
+        )
+    )  # fmt: skip
+    fcase = file_case(world, home=False, description="Document foreign: shared stairs.",
+                      applicant="Shi Far", contact="134 7777 8888", respondent="Gu Away")  # fmt: skip
+    foreign = rs_services.document_add(
+        actor=t2_staff(world, Role.MEDIATOR), case=fcase, kind="investigation",
+        title="zzforeigndoc record", body="Gu Away was interviewed.", proceeding=None,
+    )  # fmt: skip
+    return ObjectRefs(
+        home={"document_id": identity.pk, "reference": case.reference},
+        foreign={"document_id": foreign.pk, "reference": fcase.reference},
+        foreign_markers=[fcase.reference, "zzforeigndoc", "Shi Far", "Gu Away"],
+        private=["Fu Lan", "133 5555 6666", "Qin Yu", "ID card of Fu Lan", "Shi Far",
+                 "134 7777 8888", "Gu Away", "zzforeigndoc", "Gu Away was interviewed"],
+    )  # fmt: skip
+
+
+# --- evidence files -------------------------------------------------------------------------------
+
+# The builders' evidence files go to one temporary directory per test process (removed at
+# exit), not to var/uploads. ACCORD_UPLOAD_DIR is read when a file is stored and when it is
+# served, so it stays set for the rest of the process.
+_UPLOADS: list[Path] = []
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)
+
+
+def _temporary_upload_dir() -> None:
+    if not _UPLOADS:
+        _UPLOADS.append(Path(tempfile.mkdtemp(prefix="accord-authz-uploads-")))
+        atexit.register(shutil.rmtree, _UPLOADS[0], True)
+    settings.ACCORD_UPLOAD_DIR = _UPLOADS[0]
+
+
+@builder("attachment")
+def attachment_objects(world: World) -> ObjectRefs:
+    """An evidence file on each case of the "case" builder: the resident's on the home case
+    (path parameters `reference` and `pk`), T2 staff's on the foreign one."""
+    _temporary_upload_dir()
+    cases = world.objects("case")
+    refs = {}
+    for which, case_refs, actor, name in (
+        ("home", cases.home, world.users[Role.RESIDENT], "evidence-home.png"),
+        ("foreign", cases.foreign, t2_staff(world, Role.MEDIATOR), "zzforeignfile.png"),
+    ):
+        case = Case.objects.get(reference=case_refs["reference"])
+        checked = attachments.check_upload(name, io.BytesIO(PNG))
+        added = attachments.attachment_add(actor=actor, case=case, file=checked)
+        refs[which] = {**case_refs, "pk": added.pk}
+    return ObjectRefs(
+        home=refs["home"],
+        foreign=refs["foreign"],
+        foreign_markers=[*cases.foreign_markers, "zzforeignfile"],
+        private=cases.private,
+    )
+
+
+# --- early warning --------------------------------------------------------------------------------
+
+
+def _last_week() -> dt.date:
+    today = timezone.localdate()
+    return today - dt.timedelta(days=today.weekday() + 7)
+
+
+def make_alert(area, category: str, **fields: Any) -> Alert:
+    """An alert as a detection run writes it (tests/earlywarning/test_api_scoping.py does the
+    same): last week's count above the upper bound, responsible unit as the services say."""
+    cat = Category.objects.get(code=category)
+    now = timezone.now()
+    values = dict(
+        kind="aberration", area=area, category=cat, method="ears-c1", freq=Freq.WEEKLY,
+        period_start=_last_week(), period_end=_last_week(), observed=9, expected=2.0,
+        upperbound=6.5, severity="high",
+        responsible_area=ew_services.responsible_area_for(area, cat),
+        ack_deadline=timezone.localdate() + dt.timedelta(days=1), created_at=now,
+        updated_at=now,
+    )  # fmt: skip
+    values.update(fields)
+    return Alert.objects.create(**values)
+
+
+@builder("alert")
+def alert_objects(world: World) -> ObjectRefs:
+    """A new aberration alert on neighbour disputes in T1C1G1 (responsible unit T1C1) with
+    twelve weeks of counts behind it (its chart, and the history a detection run needs); the
+    foreign one a collective-dispute alert against an organisation in T2. Alerts are about
+    areas, categories and organisations: nothing about a person."""
+    IndicatorCount.objects.bulk_create(
+        IndicatorCount(freq=Freq.WEEKLY, area=area, category=Category.objects.get(code=cat),
+                       period=_last_week() - dt.timedelta(weeks=i),
+                       count=9 if i == 0 else 1 + i % 3)
+        for area, cat in ((world.areas.t1c1g1, "neighbour"), (world.areas.t2c1g1, "labour"))
+        for i in range(12)
+    )  # fmt: skip
+    home = make_alert(world.areas.t1c1g1, "neighbour")
+    foreign = make_alert(world.areas.t2c1g1, "labour", kind="group_dispute", method="respondent",
+                         respondent="zzforeignalert works",
+                         respondent_display="Zzforeignalert Works")  # fmt: skip
+    return ObjectRefs(
+        home={"alert_id": home.pk, "pk": home.pk},
+        foreign={"alert_id": foreign.pk, "pk": foreign.pk},
+        foreign_markers=["Zzforeignalert", "T2C1G1"],
+    )
+
+
+@builder("alert_task")
+def alert_task_objects(world: World) -> ObjectRefs:
+    """An acknowledged alert with an action plan of one open task (path parameters
+    `alert_id`/`pk` and `task_id`): labour disputes in T1C1G2 (responsible unit T1), the task
+    owned by the home mediator; the foreign one in T2, owned by the T2 mediator."""
+    due = timezone.localdate() + dt.timedelta(days=7)
+    refs = {}
+    for which, area, staff, extra, description in (
+        ("home", world.areas.t1c1g2, world.users, {}, "Meet foreman Sun Mei."),
+        ("foreign", world.areas.t2c1g1, {r: t2_staff(world, r) for r in
+         (Role.TOWNSHIP_COORDINATOR, Role.MEDIATOR)},
+         {"kind": "group_dispute", "method": "respondent", "respondent": "zzforeignplan works",
+          "respondent_display": "Zzforeignplan Works"},
+         "zzforeigntask: meet Ren Far."),
+    ):  # fmt: skip
+        coordinator = staff[Role.TOWNSHIP_COORDINATOR]
+        alert = make_alert(area, "labour", **extra)
+        ew_services.alert_acknowledge(actor=coordinator, alert=alert, note="Seen.")
+        task = ew_services.alert_add_task(
+            actor=coordinator, alert=alert, kind="meeting", deadline=due,
+            owner=staff[Role.MEDIATOR].username, description=description,
+        )  # fmt: skip
+        refs[which] = {"alert_id": alert.pk, "pk": alert.pk, "task_id": task.pk}
+    return ObjectRefs(
+        home=refs["home"],
+        foreign=refs["foreign"],
+        foreign_markers=["Zzforeignplan", "zzforeigntask", "Ren Far"],
+        private=["Sun Mei", "zzforeigntask", "Ren Far"],
+    )
+
+
 def caller_username(world: World, role: str) -> str:
     return "nobody" if role == ANONYMOUS else world.users[role].username
 
 
 def context(world: World, role: str, refs: dict[str, Any]) -> dict[str, Any]:
-    """Values for `{placeholders}` in a matrix entry's body and query."""
-    return {**refs, "username": caller_username(world, role), "password": PASSWORD}
+    """Values for `{placeholders}` in a matrix entry's body and query: the object's keys, the
+    caller's {username} and {password}, and {now} (ISO date-time), {today}, {tomorrow},
+    {next_week} (ISO dates), for the dates a valid sample needs."""
+    today = timezone.localdate()
+    dates = {
+        "now": timezone.now().isoformat(),
+        "today": today.isoformat(),
+        "tomorrow": (today + dt.timedelta(days=1)).isoformat(),
+        "next_week": (today + dt.timedelta(days=7)).isoformat(),
+    }
+    return {**dates, **refs, "username": caller_username(world, role), "password": PASSWORD}
 
 
 def fill(value: Any, ctx: dict[str, Any]) -> Any:

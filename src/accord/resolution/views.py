@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accord.accounts.permissions import is_case_staff
+from accord.accounts.models import Role
+from accord.accounts.permissions import is_case_staff, roles_of
 from accord.core.errors import DomainError, NotFound
 from accord.resolution import dossier as dossier_mod
 from accord.resolution import present, selectors, services
@@ -52,6 +53,15 @@ def _staff_only(request: HttpRequest) -> HttpResponse | None:
     if not is_case_staff(request.user):
         return render(request, "403.html", status=403)
     return None
+
+
+def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse | None:
+    """A refusal (403) is shown as the 403 page, not as a message on a redirect, so that the
+    browser, assistive technology and the authorisation tests all see that nothing was done."""
+    if exc.status != 403:
+        return None
+    messages.error(request, exc.detail)
+    return render(request, "403.html", status=403)
 
 
 def _coloured(rows: list[dict]) -> list[dict]:
@@ -124,6 +134,8 @@ def case_open(request: HttpRequest, reference: str) -> HttpResponse:
             ),
         )
     except DomainError as exc:
+        if (refused := _refused(request, exc)) is not None:
+            return refused
         messages.error(request, exc.detail)
         return redirect("resolution:case", reference=reference)
     return redirect("resolution:proceeding", number=p.number)
@@ -186,6 +198,8 @@ def proceeding_act(request: HttpRequest, number: str) -> HttpResponse:
     except ValueError:
         messages.error(request, _("The extension must be a whole number."))
     except DomainError as exc:
+        if (refused := _refused(request, exc)) is not None:
+            return refused
         messages.error(request, exc.detail)
     else:
         messages.success(request, _("Done."))
@@ -219,8 +233,9 @@ def dossier_pdf(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 def metrics_page(request: HttpRequest) -> HttpResponse:
-    if (refused := _staff_only(request)) is not None:
-        return refused
+    # Case staff and analysts (figures only: metrics_for suppresses small cells for analysts).
+    if not (is_case_staff(request.user) or Role.ANALYST in roles_of(request.user)):
+        return render(request, "403.html", status=403)
     area = (request.GET.get("area") or "").strip()[:32] or None
     try:
         date_from = _parse_date(request.GET.get("from"))
@@ -284,6 +299,8 @@ def _post_view(request: HttpRequest, run, done_url: str) -> HttpResponse:
     try:
         run()
     except DomainError as exc:
+        if (refused := _refused(request, exc)) is not None:
+            return refused
         messages.error(request, exc.detail)
     except ValueError:
         messages.error(request, _("The input is not valid."))
