@@ -10,7 +10,7 @@ from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accord.accounts.models import CASE_STAFF_ROLES, User
-from accord.accounts.permissions import area_scope_q
+from accord.accounts.permissions import area_scope_q, roles_of
 from accord.cases import workflow
 from accord.cases.clock import COLOUR_ORDER, GREEN, GREY, RED, YELLOW, supervision_colour
 from accord.cases.models import Case, CaseEvent, CaseSearchToken, Party
@@ -22,11 +22,13 @@ from accord.core.errors import NotFound
 
 def case_scope_q(actor: User) -> Q:
     """Cases an actor may see: staff see their jurisdiction (where the case happened or the
-    unit handling it); residents see what they filed. Anyone else sees nothing."""
+    unit handling it); residents see what they filed. Anyone else sees nothing. Case staff
+    who file for a walk-in or a hotline caller see that case through their jurisdiction only,
+    not for having typed it in (once it is routed elsewhere it is no longer theirs)."""
     q = area_scope_q(actor, CASE_STAFF_ROLES, "area__path") | area_scope_q(
         actor, CASE_STAFF_ROLES, "handling_area__path"
     )
-    if actor.is_authenticated:
+    if actor.is_authenticated and not (roles_of(actor) & set(CASE_STAFF_ROLES)):
         q |= Q(filed_by=actor)
     return q
 

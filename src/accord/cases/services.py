@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accord.accounts.models import CASE_STAFF_ROLES, COORDINATOR_ROLES, User
-from accord.accounts.permissions import has_role_over, primary_role
+from accord.accounts.permissions import has_role_over, primary_role, roles_of
 from accord.cases import routing, workflow
 from accord.cases.clock import state_deadline, warning_date
 from accord.cases.models import (
@@ -247,7 +247,13 @@ def capabilities(user: User | None, case: Case) -> set[str]:
             caps.add(workflow.COORDINATOR)
         if case.assignee_id == user.pk:
             caps.add(workflow.ASSIGNEE)
-    if case.filed_by_id is not None and case.filed_by_id == user.pk:
+    if (
+        case.filed_by_id is not None
+        and case.filed_by_id == user.pk
+        and not (roles_of(user) & set(CASE_STAFF_ROLES))
+    ):
+        # The person who filed acts as the applicant; staff who typed in a walk-in's case do
+        # not become a party to it.
         caps.add(workflow.APPLICANT)
     return caps
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
 import re
 import unicodedata
@@ -210,7 +211,7 @@ class _EncryptedAttribute(DeferredAttribute):
         value = super().__get__(instance, cls)
         if instance is None or not isinstance(value, Sealed):
             return value
-        plain = unseal(value, self.field.aad_for(instance))
+        plain = self.field.from_plaintext(unseal(value, self.field.aad_for(instance)))
         instance.__dict__[self.field.attname] = plain
         return plain
 
@@ -240,6 +241,16 @@ class EncryptedTextField(models.TextField):
     def aad_for(self, instance) -> bytes:
         return aad(self.model._meta.db_table, self.column, getattr(instance, self.row_key_field))
 
+    def to_plaintext(self, value) -> str:
+        """The text sealed for a Python value (the inverse of `from_plaintext`)."""
+        return str(value)
+
+    def from_plaintext(self, text: str):
+        return text
+
+    def seal_value(self, instance, value) -> Sealed:
+        return Sealed(seal(self.to_plaintext(value), self.aad_for(instance)))
+
     def from_db_value(self, value, expression, connection):
         return Sealed(value) if is_sealed(value) else value
 
@@ -248,9 +259,9 @@ class EncryptedTextField(models.TextField):
         if isinstance(stored, Sealed):
             return stored  # loaded and never read: still the ciphertext of this row
         value = getattr(model_instance, self.attname)
-        if value is None or value == "" or isinstance(value, Sealed):
+        if value is None or (isinstance(value, str) and value == "") or isinstance(value, Sealed):
             return value
-        return Sealed(seal(str(value), self.aad_for(model_instance)))
+        return self.seal_value(model_instance, value)
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
@@ -269,6 +280,24 @@ class EncryptedTextField(models.TextField):
                 f"'{lookup_name}' is not possible on an encrypted field; use its blind index"
             )
         return super().get_lookup(lookup_name)
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON value (list, dict, ...) stored like `EncryptedTextField`: serialised with
+    `json.dumps(ensure_ascii=False)` before sealing, parsed after opening. Every value is
+    sealed, the empty list too; only a column emptied with `update(field="")` holds "".
+    SQL sees text, so JSON lookups (`attendees__contains`, key transforms) are refused."""
+
+    def to_plaintext(self, value) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    def from_plaintext(self, text: str):
+        return json.loads(text)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "" or is_sealed(value):
+            return super().from_db_value(value, expression, connection)
+        return json.loads(value)  # a plain JSON column not yet encrypted (the migration)
 
 
 class BlindIndexField(models.CharField):
@@ -340,8 +369,10 @@ def reencrypt_model(model, *, batch: int = 500, reindex: bool = False, progress=
                 updates: dict[str, str] = {}
                 for f in enc:
                     raw = row.__dict__.get(f.attname)
-                    if raw and (not is_sealed(raw) or key_id_of(raw) != ring.current):
-                        updates[f.attname] = Sealed(seal(getattr(row, f.attname), f.aad_for(row)))
+                    if raw is None or (isinstance(raw, str) and raw == ""):
+                        continue
+                    if not is_sealed(raw) or key_id_of(raw) != ring.current:
+                        updates[f.attname] = f.seal_value(row, getattr(row, f.attname))
                 if reindex:
                     for f in idx:
                         value = f.compute(row)

@@ -3,11 +3,14 @@ supervision orders, follow-up visits and reminders."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accord.core.crypto import EncryptedJSONField, EncryptedTextField
 from accord.resolution import workflow as wf
 
 CHANNEL_CHOICES = [(c, en) for c, (en, _zh) in wf.CHANNEL_NAMES.items()]
@@ -80,7 +83,7 @@ class Proceeding(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=STATE_CHOICES)
     outcome = models.CharField(_("outcome"), max_length=16, choices=OUTCOME_CHOICES, blank=True)
-    outcome_summary = models.TextField(_("outcome summary"), blank=True)
+    outcome_summary = EncryptedTextField(_("outcome summary"), blank=True)
     outcome_on = models.DateField(_("outcome date"), null=True, blank=True)
     applied_on = models.DateField(_("application date"))
     accepted_on = models.DateField(_("acceptance date"), null=True, blank=True)
@@ -96,10 +99,12 @@ class Proceeding(models.Model):
         on_delete=models.SET_NULL,
         related_name="proceedings",
     )
-    claims = models.TextField(_("claims"), blank=True)
+    claims = EncryptedTextField(_("claims"), blank=True)
     data = models.JSONField(default=dict)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
+    # Binds the encrypted columns to this row (see accord.core.crypto).
+    row_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         ordering = ["case_id", "created_at", "id"]
@@ -128,7 +133,8 @@ class ProceedingParty(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     kind = models.CharField(_("kind"), max_length=16)
-    name = models.CharField(_("name"), max_length=200)
+    name = EncryptedTextField(_("name"))  # a copy of the case party's name
+    row_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     def __str__(self) -> str:
         return f"{self.role}: {self.name}"
@@ -176,8 +182,11 @@ class ProceedingEvent(models.Model):
     action = models.CharField(max_length=40)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16)
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
+    # Facts of the step (dates, codes, counts); never names or free text (they are encrypted
+    # on the objects the event is about).
     data = models.JSONField(default=dict)
+    row_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -191,12 +200,13 @@ class MediationSession(models.Model):
     held_at = models.DateTimeField(_("date and time"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     online = models.BooleanField(_("online"), default=False)
-    attendees = models.JSONField(_("attendees"), default=list)
-    record = models.TextField(_("record"))
+    attendees = EncryptedJSONField(_("attendees"), default=list)  # names
+    record = EncryptedTextField(_("record"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField()
+    row_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         ordering = ["held_at", "id"]
@@ -211,12 +221,13 @@ class Agreement(models.Model):
     proceeding = models.OneToOneField(
         Proceeding, on_delete=models.CASCADE, related_name="agreement"
     )
-    text = models.TextField(_("agreement text"))
-    terms = models.JSONField(_("terms"), default=list)  # [{"text", "due_on"}]
-    signatures = models.JSONField(default=list)  # [{"name", "role", "signed_on"}]
+    text = EncryptedTextField(_("agreement text"))
+    terms = EncryptedJSONField(_("terms"), default=list)  # [{"text", "due_on"}]
+    signatures = EncryptedJSONField(default=list)  # [{"name", "role", "signed_on"}]
     effective_on = models.DateField(_("effective date"), null=True, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
+    row_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     def __str__(self) -> str:
         return f"agreement of {self.proceeding_id}"
@@ -243,12 +254,13 @@ class Document(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     language = models.CharField(max_length=8, default="zh-hans")
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"))
+    title = EncryptedTextField(_("title"))  # staff-given titles may name people
+    body = EncryptedTextField(_("text"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField()
+    row_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -267,11 +279,12 @@ class SupervisionOrder(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     issuing_area = models.ForeignKey("core.Area", on_delete=models.PROTECT, related_name="+")
-    text = models.TextField()
+    text = EncryptedTextField()
     reply_due = models.DateField()
-    reply = models.TextField(blank=True)
+    reply = EncryptedTextField(blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
+    row_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -292,9 +305,10 @@ class FollowUp(models.Model):
     performed = models.BooleanField(null=True, blank=True)
     satisfaction = models.PositiveSmallIntegerField(null=True, blank=True)
     remaining_risk = models.CharField(max_length=16, blank=True)  # none / low / medium / high
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
     route = models.CharField(max_length=32, blank=True)  # what followed non-performance
     created_at = models.DateTimeField()
+    row_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         ordering = ["due_on", "id"]

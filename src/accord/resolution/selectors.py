@@ -36,8 +36,8 @@ def proceeding_scope_q(actor: User) -> Q:
     q = area_scope_q(actor, CASE_STAFF_ROLES, "handling_area__path")
     q |= area_scope_q(actor, CASE_STAFF_ROLES, "case__area__path")
     q |= area_scope_q(actor, CASE_STAFF_ROLES, "case__handling_area__path")
-    if actor.is_authenticated:
-        q |= Q(case__filed_by=actor)
+    if actor.is_authenticated and not (roles_of(actor) & set(CASE_STAFF_ROLES)):
+        q |= Q(case__filed_by=actor)  # residents: the cases they filed (as case_scope_q)
     return q
 
 

@@ -147,7 +147,9 @@ def _event(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> ProceedingEvent:
-    """Record a proceeding event, mirror it on the case timeline, audit it."""
+    """Record a proceeding event, mirror it on the case timeline, audit it. The note is
+    encrypted on both timelines; `data` is copied in clear to the proceeding and case events
+    and to the audit chain, so it must never hold names or free text."""
     now = timezone.now()
     data = {k: v for k, v in (data or {}).items() if v not in (None, "", [], {})}
     event = ProceedingEvent.objects.create(
@@ -804,8 +806,7 @@ def _conclude(
         from_status=from_status,
         note=note,
         data={
-            "outcome": outcome,
-            "summary": summary,
+            "outcome": outcome,  # the summary stays on the proceeding (encrypted)
             "stopped": [c.rule.code for c in stopped],
             # e.g. the deadline to sue after an award, or to apply for judicial confirmation
             "deadlines": _clock_rows(started),
@@ -924,7 +925,8 @@ def session_record(
             "session",
             timezone.localdate(held_at),
             from_status=from_status,
-            data={"place": place, "online": online, "attendees": attendees},
+            # The names stay in the session (encrypted); the timeline counts them.
+            data={"place": place, "online": online, "attendees": len(attendees)},
         )
     return session
 
@@ -963,7 +965,7 @@ def agreement_record(
             "agreement_drafted" if created else "agreement_edited",
             _today(),
             from_status=p.status,
-            data={"terms": clean},
+            data={"terms": len(clean), "due_on": [t["due_on"] for t in clean if t["due_on"]]},
         )
     return agreement
 
@@ -981,7 +983,8 @@ def agreement_sign(
         if agreement is None:
             raise Conflict("record the agreement text first", code="no_agreement")
         day = _date(signed_on, "signed_on", not_before=p.applied_on)
-        if role != "mediator" and not p.parties.filter(name=name, role=role).exists():
+        # The names are encrypted: compare them in Python, not in SQL.
+        if role != "mediator" and not any(x.name == name for x in p.parties.filter(role=role)):
             raise ValidationFailed(f"{name!r} is not a {role} of this proceeding")
         if any(s["name"] == name and s["role"] == role for s in agreement.signatures):
             raise Conflict(f"{name} has already signed")
@@ -990,7 +993,7 @@ def agreement_sign(
             {"name": name, "role": role, "signed_on": day.isoformat()},
         ]
         agreement.save(update_fields=["signatures", "updated_at"])
-        _event(p, actor, "signed", day, from_status=p.status, data={"name": name, "role": role})
+        _event(p, actor, "signed", day, from_status=p.status, data={"role": role})
     return agreement
 
 
