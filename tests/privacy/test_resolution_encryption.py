@@ -352,3 +352,37 @@ def test_existing_plaintext_is_encrypted_by_the_migration(areas):
         assert party.name == APPLICANT
     finally:
         MigrationExecutor(connection).migrate(leaves)
+
+
+def test_purge_removes_resolution_data_and_evidence_with_the_case(
+    mediation, mediator, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """`accord purge` anonymises a case past its period together with what the resolution
+    part holds about it and deletes its evidence files."""
+    import io
+
+    from accord.cases.attachments import attachment_add, check_upload
+    from accord.cases.models import Attachment, Case
+
+    def files(root):
+        return [f for f in root.rglob("*") if f.is_file()]
+
+    settings.ACCORD_UPLOAD_DIR = tmp_path
+    case = mediation["proceeding"].case
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    with transaction.atomic():
+        attachment_add(actor=mediator, case=case, file=check_upload("leak.png", io.BytesIO(png)))
+    assert len(files(tmp_path)) == 1
+    old = timezone.now() - dt.timedelta(days=365 * 20)
+    Case.objects.filter(pk=case.pk).update(status="closed", closed_at=old)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge")
+
+    assert not _raw_values()  # every encrypted resolution column of the case is empty
+    dump = dump_database()
+    assert not [s for s in SECRETS if s in dump]
+    assert not Attachment.objects.filter(case=case).exists()
+    assert not files(tmp_path)  # the file went once the transaction committed
+    p = Proceeding.objects.get(pk=mediation["proceeding"].pk)
+    assert p.channel == "people_mediation" and p.outcome == "agreement"  # statistics stay

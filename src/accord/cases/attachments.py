@@ -125,7 +125,7 @@ def _store(checked: CheckedFile) -> str:
     return stored
 
 
-def _remove(stored_names: Iterable[str]) -> None:
+def remove_files(stored_names: Iterable[str]) -> None:
     for name in stored_names:
         (upload_dir() / name).unlink(missing_ok=True)
 
@@ -167,7 +167,7 @@ def case_create_with_attachments(
             for checked in files:
                 _save(actor, case, checked, written)
     except BaseException:
-        _remove(written)
+        remove_files(written)
         raise
     return case, secret
 
@@ -187,7 +187,7 @@ def attachment_add(*, actor: User, case: Case, file: CheckedFile) -> Attachment:
         with transaction.atomic():
             return _save(actor, case, file, written)
     except BaseException:
-        _remove(written)
+        remove_files(written)
         raise
 
 

@@ -10,6 +10,7 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,7 @@ from accord.accounts.permissions import has_role_over, primary_role, roles_of
 from accord.cases import routing, workflow
 from accord.cases.clock import state_deadline, warning_date
 from accord.cases.models import (
+    Attachment,
     Case,
     CaseEvent,
     CaseSearchToken,
@@ -524,6 +526,10 @@ RETENTION_STATUSES = {
     "case_dropped": (workflow.S.WITHDRAWN, workflow.S.REJECTED, workflow.S.REDIRECTED),
 }
 ANONYMISE_BATCH = 200
+# Personal data that other apps hold about a case (proceedings, documents, ...) goes with
+# it: each callable receives the ids of the cases being anonymised, inside the same
+# transaction. Apps append theirs in AppConfig.ready().
+CASE_ANONYMISERS: list[Callable[[list[int]], None]] = []
 
 
 def case_anonymise_expired(record_type: str, cutoff: dt.datetime, dry_run: bool) -> list[str]:
@@ -559,6 +565,17 @@ def case_anonymise_expired(record_type: str, cutoff: dt.datetime, dry_run: bool)
             )
             CaseEvent.objects.filter(case_id__in=ids).update(note="")
             CaseSearchToken.objects.filter(case_id__in=ids).delete()
+            # Evidence (photos, PDFs) is personal data too: rows now, files once committed.
+            stored = list(
+                Attachment.objects.filter(case_id__in=ids).values_list("stored_name", flat=True)
+            )
+            Attachment.objects.filter(case_id__in=ids).delete()
+            if stored:
+                from accord.cases.attachments import remove_files
+
+                transaction.on_commit(lambda names=stored: remove_files(names))
+            for scrub in CASE_ANONYMISERS:
+                scrub(ids)
             Case.objects.filter(pk__in=ids).update(
                 description="", tracking_secret_hash="", filed_by=None, anonymised_at=now
             )
