@@ -98,14 +98,22 @@ class Watched:
     def __init__(self, browser, **kwargs) -> None:
         self.context = browser.new_context(**kwargs)
         self.problems: list[str] = []
+        self.closing = False
         self.context.route("**/*", self._with_csp)
 
     def _with_csp(self, route) -> None:
-        response = route.fetch(max_redirects=0)
-        headers = {**response.headers}
-        if headers.get("content-type", "").startswith("text/html"):
-            headers["content-security-policy"] = CSP
-        route.fulfill(response=response, headers=headers)
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            response = route.fetch(max_redirects=0)
+            headers = {**response.headers}
+            if headers.get("content-type", "").startswith("text/html"):
+                headers["content-security-policy"] = CSP
+            route.fulfill(response=response, headers=headers)
+        except PlaywrightError:
+            if self.closing:
+                return  # a request still in flight when the test closed its context
+            raise
 
     def page(self):
         page = self.context.new_page()
@@ -121,6 +129,10 @@ class Watched:
         return page
 
     def close(self) -> None:
+        # Stop routing first: a handler still fetching when the context goes would otherwise
+        # raise "Fetch response has been disposed" into whichever test runs next.
+        self.closing = True
+        self.context.unroute_all(behavior="ignoreErrors")
         self.context.close()
 
 
