@@ -384,3 +384,14 @@ def test_escalation_shows_tier_change(areas, make_case, mediator):
     assert case.tier == "township"
     page = text(client.get(response["Location"]))
     assert "Community / village → Township / street" in page
+
+
+def test_navigation_leads_to_resolution_and_early_warning(mediator, make_user, areas):
+    staff = text(client_for(mediator).get(reverse("web:case_list")))
+    assert f'href="{reverse("resolution:board")}"' in staff
+    assert f'href="{reverse("earlywarning:alert_list")}"' in staff
+    analyst = make_user("analyst", areas.county)
+    page = text(client_for(analyst).get(reverse("web:dashboard")))
+    assert f'href="{reverse("earlywarning:aggregates")}"' in page  # aggregates, not alerts
+    assert f'href="{reverse("earlywarning:alert_list")}"' not in page
+    assert f'href="{reverse("resolution:board")}"' not in page
