@@ -12,7 +12,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 import accord
-from accord.accounts.ipaddr import client_ip
+from accord.accounts.ipaddr import UNKNOWN, client_ip
 from accord.cases.models import Case
 from factories import ApiClient
 
@@ -237,3 +237,16 @@ def test_client_address_behind_trusted_proxies(settings):
     assert client_ip(request) == "203.0.113.9"  # the address our proxy saw, not the spoofed one
     settings.ACCORD_TRUSTED_PROXIES = 3
     assert client_ip(request) == "10.0.0.1"  # fewer hops than proxies: fall back
+
+
+def test_client_address_is_always_a_valid_ip(settings):
+    """Axes stores the address in an IP column (PostgreSQL inet refuses anything else)."""
+    rf = RequestFactory()
+    settings.ACCORD_TRUSTED_PROXIES = 1
+    bad_hop = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address")
+    assert client_ip(bad_hop) == "10.0.0.1"
+    settings.ACCORD_TRUSTED_PROXIES = 0
+    missing = rf.get("/")
+    del missing.META["REMOTE_ADDR"]
+    assert client_ip(missing) == UNKNOWN
+    assert client_ip(rf.get("/", REMOTE_ADDR="2001:DB8::1")) == "2001:db8::1"

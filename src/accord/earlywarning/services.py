@@ -575,7 +575,8 @@ def alert_caps(actor: User | None, alert: Alert) -> set[str]:
 
 def _locked(alert: Alert) -> Alert:
     return (
-        Alert.objects.select_for_update()
+        # of=self: PostgreSQL cannot lock the nullable side of an outer join (category)
+        Alert.objects.select_for_update(of=("self",))
         .select_related("area", "responsible_area", "category")
         .get(pk=alert.pk)
     )
@@ -706,7 +707,11 @@ def alerts_escalate_unacknowledged(*, today: dt.date | None = None) -> list[int]
         "pk", flat=True
     ):
         with transaction.atomic():
-            alert = Alert.objects.select_for_update().select_related("responsible_area").get(pk=pk)
+            alert = (
+                Alert.objects.select_for_update(of=("self",))
+                .select_related("responsible_area")
+                .get(pk=pk)
+            )
             if alert.status != AlertStatus.NEW or alert.ack_deadline >= today:
                 continue
             now = timezone.now()
