@@ -72,6 +72,22 @@ class Peer:
         return {"Authorization": f"Bearer {self.token}"}
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI handler sends request_started/request_finished, whose close_old_connections
+    closes the database connection after each request. Django's test Client switches that
+    handler off; schemathesis calls the WSGI app directly, so do the same here. (In-memory
+    SQLite ignores the close; on PostgreSQL it would end the test's transaction.)"""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def peers(db, settings):
     # The fuzzer files far more cases than the public limits allow; limits have their own tests.
