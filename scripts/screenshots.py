@@ -5,7 +5,7 @@
 Seeds the small demo into a throwaway data directory, serves it with `accord runserver`,
 and drives Debian's Chromium (/usr/bin/chromium, or $ACCORD_CHROMIUM) through Playwright:
 a resident files a case on a phone, a mediator handles it, a supervisor reads the dashboard,
-in English and in Chinese. Nothing is downloaded from the internet.
+the supervision board and the early-warning alerts, in English and in Chinese. Nothing is downloaded from the internet.
 """
 
 from __future__ import annotations
@@ -117,6 +117,17 @@ def run(base: str, out: Path, chromium: str) -> None:
         page.click("button[name=language][value=zh-hans]")
         charts_drawn(page)
         shoot(page, out, "dashboard-zh")
+        page.click("button[name=language][value=en]")
+        page.goto(f"{base}/resolution/board/")
+        shoot(page, out, "supervision-board", full=False)
+        page.goto(f"{base}/early-warning/")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(1000)
+        shoot(page, out, "early-warning", full=False)
+        page.click("main table a[href*='/early-warning/alerts/']")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(1500)
+        shoot(page, out, "alert-detail")
         logout(page)
         desk.close()
 
@@ -151,6 +162,13 @@ def main() -> None:
         text=True,
     )
     print(re.sub(r"\n.*", "", seeded.stdout.strip().split("\n\n")[0]))
+    # What `make demo` adds: early-warning indicators and alerts, demo proceedings.
+    for extra in (
+        ["backfill-indicators"],
+        ["detect", "--weeks", "12", "--replay-groups", "60"],
+        ["resolution-seed-demo"],
+    ):
+        subprocess.run([accord, *extra, "-v", "0"], env=env, check=True, capture_output=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(

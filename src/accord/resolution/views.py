@@ -79,6 +79,10 @@ def board(request: HttpRequest) -> HttpResponse:
         tier = None
     data = selectors.supervision_board(actor=request.user, tier=tier)
     _coloured(data["items"])
+    for row in data["rows"]:
+        row["channel_label"] = present._pick(
+            wf.CHANNEL_NAMES.get(row["channel"], (row["channel"],) * 2)
+        )
     return render(
         request,
         "resolution/board.html",

@@ -23,9 +23,9 @@
     draw(seriesEl, {
       animation: false,
       tooltip: { trigger: "axis" },
-      legend: { data: [L.observed, L.expected, L.upperbound, L.alarm] },
-      grid: { left: 40, right: 16, top: 40, bottom: 40 },
-      xAxis: { type: "category", data: series.periods },
+      legend: { top: 4, data: [L.observed, L.expected, L.upperbound, L.alarm] },
+      grid: { left: 40, right: 16, top: 44, bottom: 32 },
+      xAxis: { type: "category", data: series.periods, axisLabel: { hideOverlap: true } },
       yAxis: { type: "value", minInterval: 1 },
       series: [
         { name: L.observed, type: "bar", data: series.observed, itemStyle: { color: "#4a7fa7" } },
