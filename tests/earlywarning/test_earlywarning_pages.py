@@ -167,3 +167,27 @@ def test_aggregates_page_for_analysts(areas, analyst):
 
 def test_responsible_area_helper_for_group(areas):
     assert services.responsible_area_for(areas.t1, None) == areas.t1
+
+
+def test_alert_map_counts_every_open_alert_of_an_area(alert, areas, coordinator):
+    """The treemap of the alert list: an area's value is the number of its open alerts and
+    those below it (two alerts in one grid are 2, not 1)."""
+    second = Alert.objects.get(pk=alert.pk)
+    second.pk = None
+    second.category = Category.objects.get(code="neighbour")
+    second.created_at = alert.created_at - dt.timedelta(hours=1)
+    second.save()
+    response = client_for(coordinator).get(reverse("earlywarning:alert_list"))
+    tree = response.context["tree"]
+
+    def find(nodes, code):
+        for n in nodes:
+            if n["code"] == code:
+                return n
+            found = find(n.get("children", []), code)
+            if found:
+                return found
+        return None
+
+    assert find(tree, areas.t1c1g1.code)["value"] == 2
+    assert find(tree, areas.t1.code)["value"] == 2

@@ -127,7 +127,10 @@ class CloseForm(forms.Form):
 def _tree(alerts) -> list[dict[str, Any]]:
     """The area tree (only branches with open alerts) for the treemap 'map' of the jurisdiction:
     value = number of open alerts in the area and below."""
-    counts = dict(alerts.values_list("area_id").annotate(n=Count("id")).values_list("area_id", "n"))
+    # order_by(): the list's ordering would otherwise split the GROUP BY (one row per alert)
+    counts = dict(
+        alerts.order_by().values("area_id").annotate(n=Count("id")).values_list("area_id", "n")
+    )
     if not counts:
         return []
     paths = list(Area.objects.filter(pk__in=counts).values_list("path", flat=True))

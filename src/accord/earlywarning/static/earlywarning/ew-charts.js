@@ -47,11 +47,14 @@
       animation: false,
       tooltip: { formatter: function (info) { return info.name + ": " + info.value; } },
       series: [{
-        type: "treemap", data: tree, leafDepth: 2, roam: false,
+        type: "treemap", data: tree, leafDepth: 2, roam: false, nodeClick: false,
+        breadcrumb: { show: false },
         label: { show: true, formatter: "{b}: {c}" },
-        upperLabel: { show: true, height: 22 },
+        upperLabel: { show: true, height: 22, formatter: function (p) {
+          return p.name ? p.name + ": " + p.value : "";  // the unnamed root shows nothing
+        } },
         levels: [
-          { itemStyle: { borderColor: "#777", borderWidth: 2, gapWidth: 2 } },
+          { upperLabel: { show: false }, itemStyle: { borderColor: "#777", borderWidth: 2, gapWidth: 2 } },
           { colorSaturation: [0.35, 0.6], itemStyle: { borderColorSaturation: 0.6, gapWidth: 1 } }
         ]
       }]
