@@ -47,8 +47,7 @@
       animation: false,
       tooltip: { formatter: function (info) { return info.name + ": " + info.value; } },
       series: [{
-        type: "treemap", data: tree, leafDepth: 2, roam: false, nodeClick: false,
-        breadcrumb: { show: false },
+        type: "treemap", data: tree, leafDepth: 2, roam: false,
         label: { show: true, formatter: "{b}: {c}" },
         upperLabel: { show: true, height: 22, formatter: function (p) {
           return p.name ? p.name + ": " + p.value : "";  // the unnamed root shows nothing
