@@ -119,10 +119,12 @@ class PgCluster:
         if os.geteuid() == 0:
             self.as_user = ["runuser", "-u", "postgres", "--"]
             shutil.chown(self.dir, "postgres")
-            for parent in [self.dir.parent, *self.dir.parent.parents]:
-                if parent == Path("/") or parent.stat().st_mode & 0o005 == 0o005:
-                    break
-                parent.chmod(parent.stat().st_mode | 0o005)  # let postgres reach its dir
+            # Let postgres reach its directory: every ancestor must be traversable (o+x), e.g.
+            # pytest's /tmp/pytest-of-root is 0700 while the directories below it are not.
+            for parent in self.dir.parents:
+                mode = parent.stat().st_mode
+                if mode & 0o001 == 0:
+                    parent.chmod(mode | 0o001)
         self._run("initdb", "-D", str(self.data), "-U", "accord", "--auth=trust", "-E", "UTF8",
                   "--locale=C.UTF-8")  # fmt: skip
         self.start()

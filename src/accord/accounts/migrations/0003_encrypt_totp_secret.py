@@ -23,6 +23,15 @@ def encrypt(apps, schema_editor):
         schema_editor.execute(
             f"UPDATE {TABLE} SET {COLUMN} = %s WHERE id = %s", [str(raw), device.pk]
         )
+    _flush_deferred(schema_editor)
+
+
+def _flush_deferred(schema_editor):
+    # PostgreSQL: the updates queue deferred foreign-key checks, and the ALTER TABLE that
+    # follows in this transaction refuses to run with "pending trigger events". Run them now.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def decrypt(apps, schema_editor):
@@ -34,6 +43,7 @@ def decrypt(apps, schema_editor):
         if crypto.is_sealed(raw):
             plain = crypto.unseal(raw, crypto.aad(TABLE, COLUMN, device.row_key))
             schema_editor.execute(f"UPDATE {TABLE} SET {COLUMN} = %s WHERE id = %s", [plain, device.pk])
+    _flush_deferred(schema_editor)
 
 
 class Migration(migrations.Migration):
