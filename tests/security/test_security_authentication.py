@@ -13,13 +13,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from login_helpers import client_from, code_for, post_login, signed_in
 
 from accord.accounts import services
 from accord.accounts.models import ApiToken, TotpDevice, User
 from accord.config import settings as accord_settings
 from accord.core.middleware import SESSION_AUTH_AT, SESSION_SEEN_AT
 from accord.core.models import AuditEvent
-from conftest import client_from, code_for, post_login, signed_in
 from factories import PASSWORD, ApiClient
 
 pytestmark = pytest.mark.django_db
