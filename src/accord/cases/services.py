@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accord.accounts.models import CASE_STAFF_ROLES, COORDINATOR_ROLES, User
@@ -102,11 +101,18 @@ def description_tokens(case: Case) -> list[CaseSearchToken]:
 
 
 def next_reference(year: int) -> str:
+    """The year's next case reference. One `UPDATE … RETURNING` (SQLite ≥ 3.35, PostgreSQL)
+    takes the row lock and the new value together; the year's first case creates the row."""
     name = f"case-{year}"
-    Counter.objects.get_or_create(name=name)
-    Counter.objects.filter(name=name).update(value=F("value") + 1)
-    value = Counter.objects.get(name=name).value
-    return f"AC-{year}-{value:07d}"
+    sql = "UPDATE cases_counter SET value = value + 1 WHERE name = %s RETURNING value"
+    with connection.cursor() as cur:
+        cur.execute(sql, [name])
+        row = cur.fetchone()
+        if row is None:
+            Counter.objects.get_or_create(name=name)
+            cur.execute(sql, [name])
+            row = cur.fetchone()
+    return f"AC-{year}-{row[0]:07d}"
 
 
 def handling_area_for(area: Area, tier: str) -> Area:

@@ -15,6 +15,9 @@ ACCORD_RATE_LIMITS    e.g. "filing=20/3600,track=60/3600,login=30/600" (requests
 ACCORD_API_DOCS       public | staff | off (default: staff in production, public otherwise)
 ACCORD_TRUSTED_PROXIES number of reverse proxies in front of Accord (client IP from X-Forwarded-For)
 ACCORD_UPLOAD_DIR     where evidence uploads are stored (default $ACCORD_DATA_DIR/uploads)
+ACCORD_EW_INTAKE      inline | deferred: early warning's work on a new case (indicator counts,
+                      group-dispute check, risk score) in the filing's transaction, or queued
+                      and done in batches just after it (default: deferred in production)
 """
 
 from __future__ import annotations
@@ -332,6 +335,15 @@ ACCORD_AMOUNT_COUNTY = int(os.environ.get("ACCORD_AMOUNT_COUNTY", "1000000"))
 ACCORD_ATTEMPTS_PER_TIER = {"community": 3, "township": 3, "county": 1}
 # Holidays and swapped working days beyond weekends live in the Holiday table.
 ACCORD_MIN_CELL = int(os.environ.get("ACCORD_MIN_CELL", "5"))
+# Early warning's work on each new case (docs/earlywarning.md, "At intake"): "inline" in the
+# filing's own transaction, or "deferred": the filing queues the case in the same transaction
+# and a background thread of each server process works the queue in batches right after the
+# commit (and sweeps it every ACCORD_EW_INTAKE_SWEEP seconds, so nothing queued is lost).
+ACCORD_EW_INTAKE = os.environ.get("ACCORD_EW_INTAKE", "deferred" if PRODUCTION else "inline")
+if ACCORD_EW_INTAKE not in ("inline", "deferred"):
+    raise ImproperlyConfigured("ACCORD_EW_INTAKE must be 'inline' or 'deferred'")
+ACCORD_EW_INTAKE_BATCH = int(os.environ.get("ACCORD_EW_INTAKE_BATCH", "50"))
+ACCORD_EW_INTAKE_SWEEP = float(os.environ.get("ACCORD_EW_INTAKE_SWEEP", "5"))
 
 # --- Data protection (field encryption, audit, retention; see docs/security-data.md) -------
 # Keys are separate from SECRET_KEY. ACCORD_FIELD_KEYS = "id:base64key[,id:base64key...]"

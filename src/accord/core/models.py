@@ -68,11 +68,28 @@ class Area(models.Model):
     def contains(self, other: Area) -> bool:
         return other.path.startswith(self.path)
 
+    def ancestors(self) -> list[Area]:
+        """This area and its ancestors, root first: one query, then kept on the instance
+        (for as long as its path is unchanged), so that routing, indicators and the group
+        check of one filing share it."""
+        memo = self.__dict__.get("_ancestors")
+        if memo is None or memo[0] != self.path:
+            rows = {a.code: a for a in Area.objects.filter(code__in=self.ancestor_codes())}
+            rows[self.code] = self
+            memo = (self.path, [rows[c] for c in self.ancestor_codes() if c in rows])
+            self.__dict__["_ancestors"] = memo
+        return memo[1]
+
+    def known_ancestors(self) -> list[Area] | None:
+        """`ancestors()` when this instance has already loaded them, else None (no query)."""
+        memo = self.__dict__.get("_ancestors")
+        return memo[1] if memo is not None and memo[0] == self.path else None
+
     def ancestor_at(self, level: str) -> Area | None:
         """This area's ancestor (or itself) at `level`, or None when it lies below this one."""
         if self.level == level:
             return self
-        return Area.objects.filter(code__in=self.ancestor_codes(), level=level).first()
+        return next((a for a in self.ancestors() if a.level == level), None)
 
 
 class Holiday(models.Model):

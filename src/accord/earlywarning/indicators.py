@@ -1,7 +1,7 @@
 """Indicator counts: new cases per area (every level) × category × day and week.
 
-Kept up to date incrementally: `record_case` adds one case to its area and every ancestor in
-the intake transaction (two statements, no recount). `backfill` rebuilds the table from the
+Kept up to date incrementally: `record_cases` adds new cases to their areas and every
+ancestor in the transaction that takes them in (two statements for a whole batch, no recount). `backfill` rebuilds the table from the
 case history with one grouped query and an in-memory roll-up of the area tree.
 """
 
@@ -41,27 +41,59 @@ def case_day(case: Case) -> dt.date:
 
 
 def record_case(case: Case) -> None:
-    """Count one new case in its area and all ancestors, weekly and daily. Must run inside
-    the intake transaction: a rolled-back intake leaves no count behind."""
-    day = case_day(case)
-    area_ids = list(
-        Area.objects.filter(code__in=case.area.ancestor_codes()).values_list("pk", flat=True)
-    )
-    periods = {Freq.WEEKLY: week_start(day), Freq.DAILY: day}
+    """Count one new case (see `record_cases`)."""
+    record_cases([case])
+
+
+def _lineages(areas: list[Area]) -> dict[int, list[int]]:
+    """Area id → the ids of the area and its ancestors: from an instance that already knows
+    them (intake routed the case), else one query for the whole batch."""
+    out: dict[int, list[int]] = {}
+    for a in areas:
+        known = a.known_ancestors()
+        if known is not None:
+            out[a.pk] = [x.pk for x in known]
+    rest = [a for a in areas if a.pk not in out]
+    if rest:
+        codes = {c for a in rest for c in a.ancestor_codes()}
+        by_code = dict(Area.objects.filter(code__in=codes).values_list("code", "pk"))
+        for a in rest:
+            out[a.pk] = [by_code[c] for c in a.ancestor_codes() if c in by_code]
+    return out
+
+
+# Keys per UPDATE: each adds a term to the WHERE clause (SQLite's expression depth is 1000).
+_UPDATE_CHUNK = 200
+
+
+def record_cases(cases: list[Case]) -> None:
+    """Count new cases in their areas and all ancestors, weekly and daily: one insert of the
+    missing rows, then one `count = count + n` update per distinct n (and per chunk). Must run
+    in the transaction that makes the cases count (the intake, or the deferred work's): a
+    rolled-back transaction leaves no count behind."""
+    anc = _lineages([c.area for c in cases])
+    inc: dict[tuple[str, int, int, dt.date], int] = defaultdict(int)
+    for case in cases:
+        day = case_day(case)
+        week = week_start(day)
+        for a in anc[case.area_id]:
+            inc[(Freq.WEEKLY, a, case.category_id, week)] += 1
+            inc[(Freq.DAILY, a, case.category_id, day)] += 1
+    if not inc:
+        return
     IndicatorCount.objects.bulk_create(
-        [
-            IndicatorCount(freq=f, area_id=a, category_id=case.category_id, period=p, count=0)
-            for f, p in periods.items()
-            for a in area_ids
-        ],
+        [IndicatorCount(freq=f, area_id=a, category_id=c, period=p, count=0) for f, a, c, p in inc],
         ignore_conflicts=True,
     )
-    match = Q(freq=Freq.WEEKLY, period=periods[Freq.WEEKLY]) | Q(
-        freq=Freq.DAILY, period=periods[Freq.DAILY]
-    )
-    IndicatorCount.objects.filter(match, category_id=case.category_id, area_id__in=area_ids).update(
-        count=F("count") + 1
-    )
+    by_n: dict[int, list[tuple[str, int, int, dt.date]]] = defaultdict(list)
+    for key, n in inc.items():
+        by_n[n].append(key)
+    for n, keys in by_n.items():
+        for i in range(0, len(keys), _UPDATE_CHUNK):
+            match = Q()
+            for f, a, c, p in keys[i : i + _UPDATE_CHUNK]:
+                match |= Q(freq=f, area_id=a, category_id=c, period=p)
+            IndicatorCount.objects.filter(match).update(count=F("count") + n)
 
 
 def ancestor_ids() -> dict[int, list[int]]:

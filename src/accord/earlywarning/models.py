@@ -16,6 +16,20 @@ class Freq(models.TextChoices):
     DAILY = "D", _("Daily")
 
 
+class PendingIntake(models.Model):
+    """A new case whose early-warning work (indicator counts, group check, risk score) is still
+    to do, when ACCORD_EW_INTAKE=deferred. Written in the filing's own transaction, deleted in
+    the transaction that does the work: a crash between the two loses nothing."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    queued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"pending {self.case_id}"
+
+
 class IndicatorCount(models.Model):
     """New cases in one area (any level of the tree: a case counts in its own area and in every
     ancestor) × category × period. Kept up to date case by case at intake; back-filled by

@@ -11,8 +11,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -102,11 +105,35 @@ def _audit(actor, action: str, alert: Alert, data: dict | None = None) -> None:
 
 
 def on_case_created(case: Case) -> None:
-    """Called by `cases.services.case_create` inside the intake transaction."""
-    indicators.record_case(case)
-    if group_check(case):
-        case.refresh_from_db()  # a collective dispute may have raised its tier
-    risk_update(case, fresh=True)
+    """Called by `cases.services.case_create` inside the intake transaction: do early
+    warning's work on the case now (ACCORD_EW_INTAKE=inline) or queue it (deferred)."""
+    if getattr(settings, "ACCORD_EW_INTAKE", "inline") == "deferred":
+        from accord.earlywarning import intake
+
+        intake.enqueue(case)
+    else:
+        intake_followup([case], fresh=True)
+
+
+def intake_followup(cases: list[Case], *, fresh: bool = False) -> list[Alert]:
+    """Early warning's work on newly filed cases, inside the caller's transaction: count them
+    in the indicators, check for group disputes, score their risk. A batch is worked as a
+    whole: one indicator write, one alert write per group however many of the batch joined it,
+    one risk write. `fresh`: the cases were filed in this very transaction (no history yet).
+    Returns the group alerts touched."""
+    if not cases:
+        return []
+    indicators.record_cases(cases)
+    hits = [h for case in cases for h in group_hits(case)]
+    alerts = [_apply_hit(h) for h in merge_hits(hits)]
+    grouped = {pk for h in hits for pk in h.ids}
+    if alerts:
+        # A collective dispute may have raised tiers (and moved deadlines): score the rows
+        # as they are now.
+        ids = [c.pk for c in cases]
+        cases = list(Case.objects.filter(pk__in=ids).select_related("area", "category"))
+    risk_write(cases, fresh=fresh, grouped=grouped)
+    return alerts
 
 
 def on_case_changed(case: Case) -> None:
@@ -128,12 +155,37 @@ def _common_area(areas: Iterable[Area]) -> Area:
     return Area.objects.get(code=common[-1])
 
 
+@dataclass
+class GroupHit:
+    """What the group check found for one case: the cases that form (or extend) a group."""
+
+    method: str
+    respondent: str
+    display: str
+    scope: Area
+    category: Category | None
+    expected: float | None
+    upper: float
+    ids: list[int]
+    now: dt.datetime
+
+    def key(self) -> tuple:
+        """Hits with the same key feed the same alert."""
+        cat = self.category.pk if self.category is not None else None
+        return (self.method, self.respondent, self.scope.pk, cat)
+
+
 def group_check(case: Case, *, now: dt.datetime | None = None) -> list[Alert]:
     """Several cases against the same respondent organisation, or with near-duplicate
     descriptions, within a time window → a 'collective dispute forming' alert that links the
     cases and raises their tier as the routing rules say. Returns the alerts touched."""
+    return [_apply_hit(h) for h in group_hits(case, now=now)]
+
+
+def group_hits(case: Case, *, now: dt.datetime | None = None) -> list[GroupHit]:
+    """The group check's findings for `case` (reads only; `_apply_hit` writes the alerts)."""
     now = now or case.created_at
-    touched: list[Alert] = []
+    hits: list[GroupHit] = []
     window = int(_setting("ACCORD_EW_GROUP_WINDOW_DAYS", 30))
     baseline_days = int(_setting("ACCORD_EW_GROUP_BASELINE_DAYS", 365))
     min_cases = int(_setting("ACCORD_EW_GROUP_MIN_CASES", 5))
@@ -172,9 +224,8 @@ def group_check(case: Case, *, now: dt.datetime | None = None) -> list[Alert]:
             display = (
                 Party.objects.filter(case=case, normalised_name=org).values_list("name", flat=True)
             ).first() or org
-            touched.append(
-                _group_alert(
-                    ids,
+            hits.append(
+                GroupHit(
                     method=SAME_RESPONDENT,
                     respondent=org,
                     display=display,
@@ -182,6 +233,7 @@ def group_check(case: Case, *, now: dt.datetime | None = None) -> list[Alert]:
                     category=None,
                     expected=base * window / baseline_days,
                     upper=need - 1,
+                    ids=ids,
                     now=now,
                 )
             )
@@ -189,27 +241,26 @@ def group_check(case: Case, *, now: dt.datetime | None = None) -> list[Alert]:
     nd_window = int(_setting("ACCORD_EW_NEARDUP_WINDOW_DAYS", 14))
     nd_min = int(_setting("ACCORD_EW_NEARDUP_MIN_CASES", 5))
     nd_sim = float(_setting("ACCORD_EW_NEARDUP_SIMILARITY", 0.85))
-    recent = (
+    recent = list(
         Case.objects.filter(
             category_id=case.category_id,
             area__path__startswith=town.path,
             created_at__gte=now - dt.timedelta(days=nd_window),
             created_at__lte=now,
+            anonymised_at__isnull=True,
         )
         .exclude(pk=case.pk)
         .order_by("-created_at")
-        .values_list("pk", "description", "row_key")[:NEARDUP_LOOKBACK]
+        .values_list("pk", "row_key")[:NEARDUP_LOOKBACK]
     )
     # Descriptions are encrypted at rest: they are compared after decryption, in memory,
     # and only within one township, category and fortnight (the most recent NEARDUP_LOOKBACK).
     grams = ngrams(case.description)
-    similar = [
-        pk for pk, raw, row_key in recent if cosine(grams, ngrams(_plain(raw, row_key))) >= nd_sim
-    ]
+    _GRAMS.put((case.pk, case.row_key), grams)
+    similar = [key[0] for key, g in _grams_of(recent).items() if cosine(grams, g) >= nd_sim]
     if len(similar) + 1 >= nd_min:
-        touched.append(
-            _group_alert(
-                [case.pk, *similar],
+        hits.append(
+            GroupHit(
                 method=NEAR_DUPLICATE,
                 respondent="",
                 display="",
@@ -217,10 +268,95 @@ def group_check(case: Case, *, now: dt.datetime | None = None) -> list[Alert]:
                 category=case.category,
                 expected=None,
                 upper=nd_min - 1,
+                ids=[case.pk, *similar],
                 now=now,
             )
         )
-    return touched
+    return hits
+
+
+def merge_hits(hits: Iterable[GroupHit]) -> list[GroupHit]:
+    """Hits of a batch of new cases that feed the same alert, as one hit (the union of their
+    cases, the latest time and thresholds): one alert write per group instead of one per case."""
+    merged: dict[tuple, GroupHit] = {}
+    for h in hits:
+        m = merged.get(h.key())
+        if m is None:
+            merged[h.key()] = GroupHit(**{**h.__dict__, "ids": list(h.ids)})
+            continue
+        seen = set(m.ids)
+        m.ids.extend(i for i in h.ids if i not in seen)
+        if h.now >= m.now:
+            m.now, m.expected, m.upper = h.now, h.expected, h.upper
+        m.display = m.display or h.display
+    return list(merged.values())
+
+
+def _apply_hit(h: GroupHit) -> Alert:
+    return _group_alert(
+        h.ids,
+        method=h.method,
+        respondent=h.respondent,
+        display=h.display,
+        scope=h.scope,
+        category=h.category,
+        expected=h.expected,
+        upper=h.upper,
+        now=h.now,
+    )
+
+
+class _GramCache:
+    """(case id, row key) → n-gram set of its description, most recently used first, per
+    process. The row key is random per row, so a reused id (a rolled-back test) never hits.
+
+    Every filing is compared with up to NEARDUP_LOOKBACK recent cases of its township and
+    category; decrypting and cutting those again for each filing was most of the intake's
+    time. Descriptions never change after filing (purge empties them, and anonymised cases are
+    not compared), so an entry never goes stale. It holds derived sets in memory only, never in
+    the database."""
+
+    def __init__(self, size: int = 8192) -> None:
+        self.size = size
+        self._d: OrderedDict[tuple[int, Any], frozenset[str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, keys: Iterable[tuple[int, Any]]) -> dict[tuple[int, Any], frozenset[str]]:
+        with self._lock:
+            out = {}
+            for key in keys:
+                g = self._d.get(key)
+                if g is not None:
+                    self._d.move_to_end(key)
+                    out[key] = g
+            return out
+
+    def put(self, key: tuple[int, Any], grams: frozenset[str]) -> None:
+        with self._lock:
+            self._d[key] = grams
+            self._d.move_to_end(key)
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._d.clear()
+
+
+_GRAMS = _GramCache()
+
+
+def _grams_of(keys: list[tuple[int, Any]]) -> dict[tuple[int, Any], frozenset[str]]:
+    """The n-gram sets of these cases' descriptions (from the cache, else decrypted)."""
+    found = _GRAMS.get_many(keys)
+    missing = [pk for pk, row_key in keys if (pk, row_key) not in found]
+    if missing:
+        rows = Case.objects.filter(pk__in=missing).values_list("pk", "description", "row_key")
+        for pk, raw, row_key in rows:
+            g = ngrams(_plain(raw, row_key))
+            _GRAMS.put((pk, row_key), g)
+            found[(pk, row_key)] = g
+    return found
 
 
 def _plain(raw: str, row_key) -> str:
@@ -417,6 +553,11 @@ def detect_run(
     detection.check_method(method, freq)
     as_of = as_of or timezone.localdate()
     period = detection.last_complete_period(as_of, freq)
+    from accord.earlywarning import intake
+
+    queued = intake.drain()  # count every case filed so far (ACCORD_EW_INTAKE=deferred)
+    if queued:
+        say(f"worked {queued:,} queued new case(s) into the indicators first")
     started, t0 = timezone.now(), time.monotonic()
     matrix = detection.load_series(freq, end=period)
     if matrix.n_series == 0:
@@ -783,30 +924,57 @@ def _facts(case: Case, contacts: int, grouped: bool, overdue: int) -> riskmod.Ri
     )
 
 
-def risk_update(case: Case, *, today: dt.date | None = None, fresh: bool = False) -> CaseRisk:
-    """Recompute one case's score (inside the caller's transaction). `fresh`: the case was
-    just filed, so it has no history yet (no reopening or escalation asked by a party)."""
+def risk_update(case: Case, *, today: dt.date | None = None) -> None:
+    """Recompute one case's score (inside the caller's transaction)."""
+    risk_write([case], today=today)
+
+
+def risk_write(
+    cases: list[Case],
+    *,
+    today: dt.date | None = None,
+    fresh: bool = False,
+    grouped: set[int] | None = None,
+    calendar: BusinessCalendar | None = None,
+) -> int:
+    """Score these cases and write their rows in one statement (insert or update).
+    `fresh`: just filed in this transaction (no history to count). `grouped`: the ids known to
+    be linked to an open group alert (looked up when None)."""
+    if not cases:
+        return 0
     today = today or timezone.localdate()
-    overdue = 0
-    if case.deadline is not None and case.deadline < today:
-        overdue = _overdue_days(case, today, BusinessCalendar.load())
-    facts = _facts(
-        case,
-        0 if fresh else _contacts([case.pk]).get(case.pk, 0),
-        case.pk in _grouped([case.pk]),
-        overdue,
+    ids = [c.pk for c in cases]
+    contacts = {} if fresh else _contacts(ids)
+    if grouped is None:
+        grouped = _grouped(ids)
+    elif not fresh:
+        grouped = grouped | _grouped(ids)
+    now = timezone.now()
+    rows = []
+    for case in cases:
+        overdue = 0
+        if case.deadline is not None and case.deadline < today:
+            calendar = calendar or BusinessCalendar.load()
+            overdue = _overdue_days(case, today, calendar)
+        score, factors = riskmod.score(
+            _facts(case, contacts.get(case.pk, 0), case.pk in grouped, overdue)
+        )
+        rows.append(
+            CaseRisk(
+                case=case,
+                score=score,
+                factors=factors,
+                open=case.status not in workflow.FINISHED,
+                updated_at=now,
+            )
+        )
+    CaseRisk.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["case"],
+        update_fields=["score", "factors", "open", "updated_at"],
     )
-    score, factors = riskmod.score(facts)
-    row, _ = CaseRisk.objects.update_or_create(
-        case=case,
-        defaults={
-            "score": score,
-            "factors": factors,
-            "open": case.status not in workflow.FINISHED,
-            "updated_at": timezone.now(),
-        },
-    )
-    return row
+    return len(rows)
 
 
 def risk_refresh(*, today: dt.date | None = None, batch: int = 2000) -> int:
@@ -814,33 +982,13 @@ def risk_refresh(*, today: dt.date | None = None, batch: int = 2000) -> int:
     finished cases closed. Returns the number of open cases scored."""
     today = today or timezone.localdate()
     calendar = BusinessCalendar.load()
-    now = timezone.now()
     n = 0
     with transaction.atomic():
         CaseRisk.objects.filter(open=True, case__status__in=workflow.FINISHED).update(open=False)
         ids = list(Case.objects.exclude(status__in=workflow.FINISHED).values_list("pk", flat=True))
         for i in range(0, len(ids), batch):
-            chunk = ids[i : i + batch]
-            contacts, grouped = _contacts(chunk), _grouped(chunk)
-            rows = []
-            for case in Case.objects.filter(pk__in=chunk):
-                facts = _facts(
-                    case,
-                    contacts.get(case.pk, 0),
-                    case.pk in grouped,
-                    _overdue_days(case, today, calendar),
-                )
-                score, factors = riskmod.score(facts)
-                rows.append(
-                    CaseRisk(case=case, score=score, factors=factors, open=True, updated_at=now)
-                )
-            CaseRisk.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["case"],
-                update_fields=["score", "factors", "open", "updated_at"],
-            )
-            n += len(rows)
+            chunk = list(Case.objects.filter(pk__in=ids[i : i + batch]))
+            n += risk_write(chunk, today=today, calendar=calendar)
         audit_record(
             actor=None,
             action="earlywarning.risk_refresh",

@@ -1,0 +1,141 @@
+"""Deferred early-warning work on new cases (ACCORD_EW_INTAKE=deferred).
+
+Counting a new case in the indicators, checking it for a group dispute and scoring its risk
+takes more time than taking the case in. In deferred mode the filing only queues the case
+(a `PendingIntake` row, in the filing's own transaction) and each server process runs one
+background thread that works the queue right after the commit, in batches:
+
+- a batch is claimed and worked in one transaction (`DELETE … RETURNING` claims the rows), so a
+  crash at any point either leaves the rows queued or has done all of their work — never half;
+- on PostgreSQL a transaction-scoped advisory lock lets one batch run at a time across all
+  processes (two batches could otherwise both open the same group alert); SQLite's write lock
+  (transactions are IMMEDIATE) does the same;
+- the thread also wakes every ACCORD_EW_INTAKE_SWEEP seconds, so rows queued by a process that
+  died are worked by the others (or at the next start);
+- `accord ew-intake` works the queue from the command line, and `accord detect` works it before
+  reading the indicators.
+
+Nothing here changes what a case's parties can do: the work only feeds situation-level alerts
+and the order of staff queues.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+
+from accord.cases.models import Case
+from accord.earlywarning.models import PendingIntake
+
+log = logging.getLogger(__name__)
+
+# pg_advisory_xact_lock key: "ACCORD-EW" as a number; only this module takes it.
+_PG_LOCK = 0x4143_4557
+
+
+def enqueue(case: Case) -> None:
+    """Queue a case just filed (in the filing's transaction) and wake this process's worker
+    once the filing commits."""
+    PendingIntake.objects.create(case=case, queued_at=timezone.now())
+    transaction.on_commit(DRAINER.poke)
+
+
+def pending() -> int:
+    return PendingIntake.objects.count()
+
+
+def _claim(limit: int) -> list[int]:
+    """Delete up to `limit` of the oldest queued rows in the current transaction and return
+    their case ids (the rows come back if the transaction rolls back)."""
+    table = PendingIntake._meta.db_table
+    lock = ""
+    if connection.vendor == "postgresql":
+        lock = " FOR UPDATE SKIP LOCKED"
+    sql = (
+        f"DELETE FROM {table} WHERE case_id IN "  # noqa: S608 (table name from the model)
+        f"(SELECT case_id FROM {table} ORDER BY queued_at, case_id LIMIT %s{lock}) "
+        "RETURNING case_id"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [limit])
+        return [r[0] for r in cur.fetchall()]
+
+
+def work_batch(limit: int | None = None) -> int:
+    """Claim and work one batch of queued cases in one transaction. Returns how many."""
+    from accord.earlywarning.services import intake_followup
+
+    limit = limit or settings.ACCORD_EW_INTAKE_BATCH
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK])
+        ids = _claim(limit)
+        if not ids:
+            return 0
+        cases = list(
+            Case.objects.filter(pk__in=ids)
+            .select_related("area", "category")
+            .order_by("created_at", "pk")
+        )
+        intake_followup(cases)
+    return len(ids)
+
+
+def drain(*, limit: int | None = None, progress: Callable[[str], None] | None = None) -> int:
+    """Work the queue until it is empty. Returns the number of cases worked."""
+    total = 0
+    while True:
+        n = work_batch(limit)
+        total += n
+        if n == 0:
+            return total
+        if progress:
+            progress(f"  worked {total:,} queued case(s)")
+
+
+class Drainer:
+    """One background thread per process that drains the queue when poked (after a filing
+    commits) and every ACCORD_EW_INTAKE_SWEEP seconds. Started on first use in each process
+    (a forked server worker starts its own)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._wake = threading.Event()
+        self.batches = 0  # batches worked by this process (for tests and the log)
+
+    def poke(self) -> None:
+        self.start()
+        self._wake.set()
+
+    def start(self) -> None:
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self._wake = threading.Event()
+            threading.Thread(target=self._run, name="accord-ew-intake", daemon=True).start()
+
+    def _run(self) -> None:
+        sweep = float(getattr(settings, "ACCORD_EW_INTAKE_SWEEP", 5))
+        while True:
+            self._wake.wait(timeout=sweep)
+            self._wake.clear()
+            try:
+                while work_batch():
+                    self.batches += 1
+            except Exception:  # keep the thread alive: the rows stay queued for the next try
+                log.exception("early-warning intake work failed; the cases stay queued")
+                connection.close()
+            finally:
+                close_old_connections()
+
+
+DRAINER = Drainer()
