@@ -9,7 +9,10 @@ from dbenv import base_env, run_py
 from django.conf import settings
 from django.db import connection
 
-SQLITE = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+SQLITE = settings.DATABASES["default"]["ENGINE"] in (
+    "django.db.backends.sqlite3",
+    "accord.core.sqlite_backend",
+)
 
 
 @pytest.mark.skipif(not SQLITE, reason="SQLite settings")

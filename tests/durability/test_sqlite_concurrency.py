@@ -15,7 +15,8 @@ import pytest
 from django.conf import settings
 
 pytestmark = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+    settings.DATABASES["default"]["ENGINE"]
+    not in ("django.db.backends.sqlite3", "accord.core.sqlite_backend"),
     reason="SQLite locking behaviour",
 )
 

@@ -122,9 +122,12 @@ def _database() -> dict:
         name = str(DATA_DIR / "accord.sqlite3")
     # WAL for concurrent readers, FULL sync for durability, IMMEDIATE so writers queue up
     # on the lock (up to `timeout` seconds) instead of failing with "database is locked".
+    # The engine is Django's SQLite backend plus a fair queue for writers (see its module).
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "accord.core.sqlite_backend",
         "NAME": name,
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
