@@ -50,9 +50,25 @@ def percentile(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
+# Words for --texts distinct: twelve drawn at random make descriptions that are not near
+# copies of each other (character-bigram cosine well below the 0.85 of the group check).
+WORDS = (
+    "water leak ceiling noise night fence boundary wall dog parking rent deposit wages "
+    "overtime contract refund repair lift heating smell smoke rubbish tree shade drain "
+    "window balcony garage loan invoice delivery landlord tenant shop workshop road dust"
+).split()
+
+
 class Op:
-    def __init__(self, name: str, port: int, prep: dict) -> None:
-        self.name, self.port, self.prep = name, port, prep
+    def __init__(self, name: str, port: int, prep: dict, texts: str = "copies") -> None:
+        self.name, self.port, self.prep, self.texts = name, port, prep, texts
+
+    def description(self, rng: random.Random) -> str:
+        if self.texts == "distinct":
+            return " ".join(rng.choice(WORDS) for _ in range(12)) + f" ({rng.randint(1, 10**6)})"
+        # "copies": near-copies of one text, as in a copy-and-paste campaign; early warning
+        # links them into a collective-dispute alert and raises their tier.
+        return f"Load test filing {rng.random():.12f}: water leaks upstairs."
 
     def client(self) -> Client:
         return Client(self.port, token=self.prep["token"] if self.name == "list" else None)
@@ -63,7 +79,7 @@ class Op:
             body = {
                 "category": rng.choice(["neighbour", "consumer", "property", "contract_debt"]),
                 "area": rng.choice(self.prep["grids"]),
-                "description": f"Load test filing {rng.random():.12f}: water leaks upstairs.",
+                "description": self.description(rng),
                 "parties": [
                     {"role": "applicant", "kind": "person", "name": f"Load Tester {rng.randint(1, 10**6)}",
                      "contact": "13800000000"},
@@ -180,6 +196,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--list-rate", type=float, default=None, help="default: same as --rate")
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--clients", type=int, default=16, help="closed-loop clients at saturation")
+    ap.add_argument(
+        "--texts",
+        choices=["copies", "distinct"],
+        default="copies",
+        help="descriptions: near-copies of one text (a campaign: early warning links them "
+        "into a group alert and raises their tier; the default, the heavier case) or "
+        "distinct texts",
+    )
     ap.add_argument("--senders", type=int, default=64, help="threads of the open-loop sender")
     ap.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     ap.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
@@ -204,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     try:
         for name, rate in (("file", args.rate), ("list", args.list_rate or args.rate)):
-            op = Op(name, server.port, prep)
+            op = Op(name, server.port, prep, args.texts)
             saturation(op, 4, 2)  # warm-up
             for res in (fixed_rate(op, rate, args.seconds, args.senders),
                         saturation(op, args.clients, args.seconds)):  # fmt: skip

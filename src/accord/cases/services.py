@@ -180,44 +180,48 @@ def case_create(*, actor: User | None, data: CaseInput) -> tuple[Case, str]:
 
     now = timezone.now()
     secret = secrets.token_urlsafe(12)
+    # Everything that only reads or computes happens before the transaction: on SQLite the
+    # transaction holds the one write lock, so it should only write.
+    case = Case(
+        category=category,
+        area=area,
+        description=description,
+        people_count=data.people_count,
+        amount=data.amount,
+        channel=channel,
+        risk_of_violence=data.risk_of_violence,
+        vulnerable_party=data.vulnerable_party,
+        status=workflow.S.REGISTERED,
+        filed_by=None if anonymous else actor,
+        tracking_secret_hash=hash_secret(secret),
+        status_changed_at=now,
+        created_at=now,
+    )
+    case.category = category
+    decision = routing.route(_routing_input(case), routing.policy_from_settings())
+    case.tier = decision.tier
+    case.handling_area = handling_area_for(area, decision.tier)
+    case.routing = decision.reasons_as_dicts()
+    case.police_liaison = decision.police_liaison
+    _set_deadline(case)
+    parties = [
+        Party(
+            case=case,
+            role=p.role,
+            kind=p.kind,
+            name=p.name.strip(),
+            contact=p.contact.strip(),
+            id_number=p.id_number.strip(),
+            normalised_name=normalise_org_name(p.name) if p.kind == "organisation" else "",
+        )
+        for p in data.parties
+    ]
+    tokens = description_tokens(case)
     with transaction.atomic():
-        case = Case(
-            category=category,
-            area=area,
-            description=description,
-            people_count=data.people_count,
-            amount=data.amount,
-            channel=channel,
-            risk_of_violence=data.risk_of_violence,
-            vulnerable_party=data.vulnerable_party,
-            status=workflow.S.REGISTERED,
-            filed_by=None if anonymous else actor,
-            tracking_secret_hash=hash_secret(secret),
-            status_changed_at=now,
-            created_at=now,
-        )
-        case.category = category
-        decision = routing.route(_routing_input(case), routing.policy_from_settings())
-        case.tier = decision.tier
-        case.handling_area = handling_area_for(area, decision.tier)
-        case.routing = decision.reasons_as_dicts()
-        case.police_liaison = decision.police_liaison
         case.reference = next_reference(now.year)
-        _set_deadline(case)
         case.save()
-        Party.objects.bulk_create(
-            Party(
-                case=case,
-                role=p.role,
-                kind=p.kind,
-                name=p.name.strip(),
-                contact=p.contact.strip(),
-                id_number=p.id_number.strip(),
-                normalised_name=normalise_org_name(p.name) if p.kind == "organisation" else "",
-            )
-            for p in data.parties
-        )
-        CaseSearchToken.objects.bulk_create(description_tokens(case))
+        Party.objects.bulk_create(parties)
+        CaseSearchToken.objects.bulk_create(tokens)
         role = primary_role(actor) if not anonymous else ""
         CaseEvent.objects.create(
             case=case,

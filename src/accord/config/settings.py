@@ -347,6 +347,7 @@ if ACCORD_EW_INTAKE not in ("inline", "deferred"):
     raise ImproperlyConfigured("ACCORD_EW_INTAKE must be 'inline' or 'deferred'")
 ACCORD_EW_INTAKE_BATCH = int(os.environ.get("ACCORD_EW_INTAKE_BATCH", "50"))
 ACCORD_EW_INTAKE_SWEEP = float(os.environ.get("ACCORD_EW_INTAKE_SWEEP", "5"))
+ACCORD_EW_INTAKE_GATHER = float(os.environ.get("ACCORD_EW_INTAKE_GATHER", "0.2"))
 
 # --- Data protection (field encryption, audit, retention; see docs/security-data.md) -------
 # Keys are separate from SECRET_KEY. ACCORD_FIELD_KEYS = "id:base64key[,id:base64key...]"

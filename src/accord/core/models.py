@@ -80,6 +80,18 @@ class Area(models.Model):
             self.__dict__["_ancestors"] = memo
         return memo[1]
 
+    @classmethod
+    def load_ancestors(cls, areas: list[Area]) -> None:
+        """Fill `ancestors()` of many instances with one query (those that lack it)."""
+        todo = [a for a in areas if a.known_ancestors() is None]
+        if not todo:
+            return
+        codes = {c for a in todo for c in a.ancestor_codes()}
+        rows = {a.code: a for a in Area.objects.filter(code__in=codes)}
+        for a in todo:
+            chain = [a if c == a.code else rows[c] for c in a.ancestor_codes() if c in rows]
+            a.__dict__["_ancestors"] = (a.path, chain)
+
     def known_ancestors(self) -> list[Area] | None:
         """`ancestors()` when this instance has already loaded them, else None (no query)."""
         memo = self.__dict__.get("_ancestors")

@@ -12,8 +12,8 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db import connection, transaction
+from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -46,31 +46,20 @@ def record_case(case: Case) -> None:
 
 
 def _lineages(areas: list[Area]) -> dict[int, list[int]]:
-    """Area id → the ids of the area and its ancestors: from an instance that already knows
-    them (intake routed the case), else one query for the whole batch."""
-    out: dict[int, list[int]] = {}
-    for a in areas:
-        known = a.known_ancestors()
-        if known is not None:
-            out[a.pk] = [x.pk for x in known]
-    rest = [a for a in areas if a.pk not in out]
-    if rest:
-        codes = {c for a in rest for c in a.ancestor_codes()}
-        by_code = dict(Area.objects.filter(code__in=codes).values_list("code", "pk"))
-        for a in rest:
-            out[a.pk] = [by_code[c] for c in a.ancestor_codes() if c in by_code]
-    return out
+    """Area id → the ids of the area and its ancestors (one query for those not yet known)."""
+    Area.load_ancestors(areas)
+    return {a.pk: [x.pk for x in a.ancestors()] for a in areas}
 
 
-# Keys per UPDATE: each adds a term to the WHERE clause (SQLite's expression depth is 1000).
-_UPDATE_CHUNK = 200
+# Rows per INSERT statement (5 parameters each; far below SQLite's parameter limit).
+_UPSERT_CHUNK = 500
 
 
 def record_cases(cases: list[Case]) -> None:
-    """Count new cases in their areas and all ancestors, weekly and daily: one insert of the
-    missing rows, then one `count = count + n` update per distinct n (and per chunk). Must run
-    in the transaction that makes the cases count (the intake, or the deferred work's): a
-    rolled-back transaction leaves no count behind."""
+    """Count new cases in their areas and all ancestors, weekly and daily, in one statement per
+    500 counts: `INSERT … ON CONFLICT DO UPDATE SET count = count + excluded.count` (SQLite and
+    PostgreSQL alike). Must run in the transaction that makes the cases count (the intake, or
+    the deferred work's): a rolled-back transaction leaves no count behind."""
     anc = _lineages([c.area for c in cases])
     inc: dict[tuple[str, int, int, dt.date], int] = defaultdict(int)
     for case in cases:
@@ -79,21 +68,22 @@ def record_cases(cases: list[Case]) -> None:
         for a in anc[case.area_id]:
             inc[(Freq.WEEKLY, a, case.category_id, week)] += 1
             inc[(Freq.DAILY, a, case.category_id, day)] += 1
-    if not inc:
-        return
-    IndicatorCount.objects.bulk_create(
-        [IndicatorCount(freq=f, area_id=a, category_id=c, period=p, count=0) for f, a, c, p in inc],
-        ignore_conflicts=True,
-    )
-    by_n: dict[int, list[tuple[str, int, int, dt.date]]] = defaultdict(list)
-    for key, n in inc.items():
-        by_n[n].append(key)
-    for n, keys in by_n.items():
-        for i in range(0, len(keys), _UPDATE_CHUNK):
-            match = Q()
-            for f, a, c, p in keys[i : i + _UPDATE_CHUNK]:
-                match |= Q(freq=f, area_id=a, category_id=c, period=p)
-            IndicatorCount.objects.filter(match).update(count=F("count") + n)
+    table = IndicatorCount._meta.db_table
+    items = sorted(inc.items())  # a fixed order: concurrent writers lock rows alike
+    ops = connection.ops
+    with connection.cursor() as cur:
+        for i in range(0, len(items), _UPSERT_CHUNK):
+            chunk = items[i : i + _UPSERT_CHUNK]
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+            params: list = []
+            for (f, a, c, p), n in chunk:
+                params += [f, a, c, ops.adapt_datefield_value(p), n]
+            cur.execute(
+                f"INSERT INTO {table} (freq, area_id, category_id, period, count) "  # noqa: S608
+                f"VALUES {values} ON CONFLICT (freq, area_id, category_id, period) "
+                f"DO UPDATE SET count = {table}.count + excluded.count",
+                params,
+            )
 
 
 def ancestor_ids() -> dict[int, list[int]]:

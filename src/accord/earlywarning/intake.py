@@ -5,11 +5,13 @@ takes more time than taking the case in. In deferred mode the filing only queues
 (a `PendingIntake` row, in the filing's own transaction) and each server process runs one
 background thread that works the queue right after the commit, in batches:
 
-- a batch is claimed and worked in one transaction (`DELETE … RETURNING` claims the rows), so a
-  crash at any point either leaves the rows queued or has done all of their work — never half;
+- the group check (reads only) runs first, outside any transaction; then one short transaction
+  claims the batch (`DELETE … RETURNING`) and writes its counts, alerts and scores, so a crash
+  at any point either leaves the rows queued or has done all of their work — never half;
 - on PostgreSQL a transaction-scoped advisory lock lets one batch run at a time across all
   processes (two batches could otherwise both open the same group alert); SQLite's write lock
   (transactions are IMMEDIATE) does the same;
+- after a wake-up it waits ACCORD_EW_INTAKE_GATHER seconds (0.2) so that a batch gathers;
 - the thread also wakes every ACCORD_EW_INTAKE_SWEEP seconds, so rows queued by a process that
   died are worked by the others (or at the next start);
 - `accord ew-intake` works the queue from the command line, and `accord detect` works it before
@@ -24,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -50,42 +53,54 @@ def pending() -> int:
     return PendingIntake.objects.count()
 
 
-def _claim(limit: int) -> list[int]:
-    """Delete up to `limit` of the oldest queued rows in the current transaction and return
-    their case ids (the rows come back if the transaction rolls back)."""
+def _claim(ids: list[int]) -> set[int]:
+    """Delete the queue rows of these cases in the current transaction and return the ids
+    that were still queued (another worker may have taken some); the rows come back if the
+    transaction rolls back."""
     table = PendingIntake._meta.db_table
-    lock = ""
-    if connection.vendor == "postgresql":
-        lock = " FOR UPDATE SKIP LOCKED"
-    sql = (
-        f"DELETE FROM {table} WHERE case_id IN "  # noqa: S608 (table name from the model)
-        f"(SELECT case_id FROM {table} ORDER BY queued_at, case_id LIMIT %s{lock}) "
-        "RETURNING case_id"
-    )
+    marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cur:
-        cur.execute(sql, [limit])
-        return [r[0] for r in cur.fetchall()]
+        cur.execute(
+            f"DELETE FROM {table} WHERE case_id IN ({marks}) RETURNING case_id",  # noqa: S608
+            ids,
+        )
+        return {r[0] for r in cur.fetchall()}
 
 
 def work_batch(limit: int | None = None) -> int:
-    """Claim and work one batch of queued cases in one transaction. Returns how many."""
-    from accord.earlywarning.services import intake_followup
+    """Work one batch of queued cases. Returns how many.
+
+    The group check only reads, so it runs first, outside any transaction; then one short
+    transaction claims the batch and writes counts, alerts and scores. Writers of new cases
+    (SQLite has one writer at a time) wait for that short part only."""
+    from accord.earlywarning.services import apply_followup, group_hits_batch
 
     limit = limit or settings.ACCORD_EW_INTAKE_BATCH
+    ids = list(
+        PendingIntake.objects.order_by("queued_at", "case_id").values_list("case_id", flat=True)[
+            :limit
+        ]
+    )
+    if not ids:
+        return 0
+    cases = list(
+        Case.objects.filter(pk__in=ids)
+        .select_related("area", "category")
+        .prefetch_related("parties")
+        .order_by("created_at", "pk")
+    )
+    hits = group_hits_batch(cases)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK])
-        ids = _claim(limit)
-        if not ids:
+        claimed = _claim(ids)
+        if not claimed:
             return 0
-        cases = list(
-            Case.objects.filter(pk__in=ids)
-            .select_related("area", "category")
-            .order_by("created_at", "pk")
+        apply_followup(
+            [c for c in cases if c.pk in claimed], [h for h in hits if h.origin in claimed]
         )
-        intake_followup(cases)
-    return len(ids)
+    return len(claimed)
 
 
 def drain(*, limit: int | None = None, progress: Callable[[str], None] | None = None) -> int:
@@ -125,8 +140,12 @@ class Drainer:
 
     def _run(self) -> None:
         sweep = float(getattr(settings, "ACCORD_EW_INTAKE_SWEEP", 5))
+        gather = float(getattr(settings, "ACCORD_EW_INTAKE_GATHER", 0.2))
         while True:
-            self._wake.wait(timeout=sweep)
+            if self._wake.wait(timeout=sweep) and gather > 0:
+                # Let the filings of the next moments join the batch: the group check and
+                # the writes cost much the same for one case as for fifty.
+                time.sleep(gather)
             self._wake.clear()
             try:
                 while work_batch():

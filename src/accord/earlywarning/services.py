@@ -117,14 +117,19 @@ def on_case_created(case: Case) -> None:
 
 def intake_followup(cases: list[Case], *, fresh: bool = False) -> list[Alert]:
     """Early warning's work on newly filed cases, inside the caller's transaction: count them
-    in the indicators, check for group disputes, score their risk. A batch is worked as a
-    whole: one indicator write, one alert write per group however many of the batch joined it,
-    one risk write. `fresh`: the cases were filed in this very transaction (no history yet).
-    Returns the group alerts touched."""
+    in the indicators, check for group disputes, score their risk. `fresh`: the cases were
+    filed in this very transaction (no history yet). Returns the group alerts touched."""
+    return apply_followup(cases, group_hits_batch(cases), fresh=fresh)
+
+
+def apply_followup(cases: list[Case], hits: list[GroupHit], *, fresh: bool = False) -> list[Alert]:
+    """The writing half of `intake_followup`, given what the group check found (the deferred
+    worker runs the check before it takes the write lock). A batch is written as a whole: one
+    indicator statement, one alert write per group however many of the batch joined it, one
+    risk statement."""
     if not cases:
         return []
     indicators.record_cases(cases)
-    hits = [h for case in cases for h in group_hits(case)]
     alerts = [_apply_hit(h) for h in merge_hits(hits)]
     grouped = {pk for h in hits for pk in h.ids}
     if alerts:
@@ -168,6 +173,7 @@ class GroupHit:
     upper: float
     ids: list[int]
     now: dt.datetime
+    origin: int = 0  # the case whose check found it
 
     def key(self) -> tuple:
         """Hits with the same key feed the same alert."""
@@ -184,12 +190,31 @@ def group_check(case: Case, *, now: dt.datetime | None = None) -> list[Alert]:
 
 def group_hits(case: Case, *, now: dt.datetime | None = None) -> list[GroupHit]:
     """The group check's findings for `case` (reads only; `_apply_hit` writes the alerts)."""
-    now = now or case.created_at
+    return group_hits_batch([case], now=now)
+
+
+def group_hits_batch(cases: list[Case], *, now: dt.datetime | None = None) -> list[GroupHit]:
+    """The group check's findings for each of `cases`, each as of its own filing time (or
+    `now`), as if they had been checked one by one in filing order: the recent cases of each
+    township and category are read once for the batch. Reads only."""
+    Area.load_ancestors([c.area for c in cases])
+    hits: list[GroupHit] = []
+    by_group: dict[tuple[int, int], list[Case]] = {}
+    for case in cases:
+        town = case.area.ancestor_at("township") or case.area
+        hits.extend(_respondent_hits(case, town, now or case.created_at))
+        by_group.setdefault((town.pk, case.category_id), []).append(case)
+    for group in by_group.values():
+        town = group[0].area.ancestor_at("township") or group[0].area
+        hits.extend(_neardup_hits(group, town, now))
+    return hits
+
+
+def _respondent_hits(case: Case, town: Area, now: dt.datetime) -> list[GroupHit]:
     hits: list[GroupHit] = []
     window = int(_setting("ACCORD_EW_GROUP_WINDOW_DAYS", 30))
     baseline_days = int(_setting("ACCORD_EW_GROUP_BASELINE_DAYS", 365))
     min_cases = int(_setting("ACCORD_EW_GROUP_MIN_CASES", 5))
-    town = case.area.ancestor_at("township") or case.area
     since = now - dt.timedelta(days=window)
     orgs = sorted(
         {
@@ -222,8 +247,8 @@ def group_hits(case: Case, *, now: dt.datetime | None = None) -> list[GroupHit]:
         need = group_threshold(base, baseline_days, window, min_cases)
         if len(ids) >= need:
             display = (
-                Party.objects.filter(case=case, normalised_name=org).values_list("name", flat=True)
-            ).first() or org
+                next((p.name for p in case.parties.all() if p.normalised_name == org), "") or org
+            )
             hits.append(
                 GroupHit(
                     method=SAME_RESPONDENT,
@@ -235,43 +260,65 @@ def group_hits(case: Case, *, now: dt.datetime | None = None) -> list[GroupHit]:
                     upper=need - 1,
                     ids=ids,
                     now=now,
+                    origin=case.pk,
                 )
             )
-    # Near-duplicate descriptions in the same township and category.
-    nd_window = int(_setting("ACCORD_EW_NEARDUP_WINDOW_DAYS", 14))
+    return hits
+
+
+def _neardup_hits(group: list[Case], town: Area, now: dt.datetime | None) -> list[GroupHit]:
+    """Near-duplicate descriptions among the recent cases of one township and category, for
+    each case of `group` (all of that township and category)."""
+    window = dt.timedelta(days=int(_setting("ACCORD_EW_NEARDUP_WINDOW_DAYS", 14)))
     nd_min = int(_setting("ACCORD_EW_NEARDUP_MIN_CASES", 5))
     nd_sim = float(_setting("ACCORD_EW_NEARDUP_SIMILARITY", 0.85))
-    recent = list(
-        Case.objects.filter(
-            category_id=case.category_id,
-            area__path__startswith=town.path,
-            created_at__gte=now - dt.timedelta(days=nd_window),
-            created_at__lte=now,
-            anonymised_at__isnull=True,
-        )
-        .exclude(pk=case.pk)
-        .order_by("-created_at")
-        .values_list("pk", "row_key")[:NEARDUP_LOOKBACK]
+    times = {c.pk: now or c.created_at for c in group}
+    lo, hi = min(times.values()), max(times.values())
+    recent = Case.objects.filter(
+        category_id=group[0].category_id,
+        area__path__startswith=town.path,
+        created_at__gte=lo - window,
+        created_at__lte=hi,
+        anonymised_at__isnull=True,
+    )
+    # Each case compares with the NEARDUP_LOOKBACK most recent before it: read enough rows to
+    # cover the oldest case of the group (the ones after it only count for the later cases).
+    newer = recent.filter(created_at__gt=lo).count() if len(group) > 1 else 0
+    rows = list(
+        recent.order_by("-created_at", "-pk").values_list("pk", "row_key", "created_at")[
+            : NEARDUP_LOOKBACK + newer + 1
+        ]
     )
     # Descriptions are encrypted at rest: they are compared after decryption, in memory,
     # and only within one township, category and fortnight (the most recent NEARDUP_LOOKBACK).
-    grams = ngrams(case.description)
-    _GRAMS.put((case.pk, case.row_key), grams)
-    similar = [key[0] for key, g in _grams_of(recent).items() if cosine(grams, g) >= nd_sim]
-    if len(similar) + 1 >= nd_min:
-        hits.append(
-            GroupHit(
-                method=NEAR_DUPLICATE,
-                respondent="",
-                display="",
-                scope=town,
-                category=case.category,
-                expected=None,
-                upper=nd_min - 1,
-                ids=[case.pk, *similar],
-                now=now,
+    grams_of = _grams_of([(pk, key) for pk, key, _at in rows if pk not in times])
+    for case in group:
+        g = ngrams(case.description)
+        _GRAMS.put((case.pk, case.row_key), g)
+        grams_of[(case.pk, case.row_key)] = g
+    hits: list[GroupHit] = []
+    for case in group:
+        t = times[case.pk]
+        mine = grams_of[(case.pk, case.row_key)]
+        before = [(pk, key) for pk, key, at in rows if pk != case.pk and t - window <= at <= t][
+            :NEARDUP_LOOKBACK
+        ]
+        similar = [pk for pk, key in before if cosine(mine, grams_of[(pk, key)]) >= nd_sim]
+        if len(similar) + 1 >= nd_min:
+            hits.append(
+                GroupHit(
+                    method=NEAR_DUPLICATE,
+                    respondent="",
+                    display="",
+                    scope=town,
+                    category=case.category,
+                    expected=None,
+                    upper=nd_min - 1,
+                    ids=[case.pk, *similar],
+                    now=t,
+                    origin=case.pk,
+                )
             )
-        )
     return hits
 
 
