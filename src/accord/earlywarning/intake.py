@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accord.cases.models import Case
@@ -124,7 +124,8 @@ class Drainer:
         self._lock = threading.Lock()
         self._pid: int | None = None
         self._wake = threading.Event()
-        self.batches = 0  # batches worked by this process (for tests and the log)
+        self._stop = threading.Event()
+        self.batches = 0  # batches worked by this process (for the log and tests)
 
     def poke(self) -> None:
         self.start()
@@ -135,26 +136,30 @@ class Drainer:
             if self._pid == os.getpid():
                 return
             self._pid = os.getpid()
-            self._wake = threading.Event()
+            self._wake, self._stop = threading.Event(), threading.Event()
             threading.Thread(target=self._run, name="accord-ew-intake", daemon=True).start()
+
+    def stop(self) -> None:
+        """End the thread after its current batch (tests; the server simply exits)."""
+        self._stop.set()
+        self._wake.set()
 
     def _run(self) -> None:
         sweep = float(getattr(settings, "ACCORD_EW_INTAKE_SWEEP", 5))
         gather = float(getattr(settings, "ACCORD_EW_INTAKE_GATHER", 0.2))
-        while True:
-            if self._wake.wait(timeout=sweep) and gather > 0:
+        while not self._stop.is_set():
+            if self._wake.wait(timeout=sweep) and gather > 0 and not self._stop.is_set():
                 # Let the filings of the next moments join the batch: the group check and
                 # the writes cost much the same for one case as for fifty.
                 time.sleep(gather)
             self._wake.clear()
             try:
-                while work_batch():
+                while not self._stop.is_set() and work_batch():
                     self.batches += 1
             except Exception:  # keep the thread alive: the rows stay queued for the next try
                 log.exception("early-warning intake work failed; the cases stay queued")
-                connection.close()
             finally:
-                close_old_connections()
+                connection.close()  # this thread's own connection; reopened on the next round
 
 
 DRAINER = Drainer()

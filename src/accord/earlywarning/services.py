@@ -131,13 +131,15 @@ def apply_followup(cases: list[Case], hits: list[GroupHit], *, fresh: bool = Fal
         return []
     indicators.record_cases(cases)
     alerts = [_apply_hit(h) for h in merge_hits(hits)]
-    grouped = {pk for h in hits for pk in h.ids}
+    linked = {pk for h in hits for pk in h.ids}
+    new_ids = {c.pk for c in cases}
     if alerts:
-        # A collective dispute may have raised tiers (and moved deadlines): score the rows
-        # as they are now.
-        ids = [c.pk for c in cases]
-        cases = list(Case.objects.filter(pk__in=ids).select_related("area", "category"))
-    risk_write(cases, fresh=fresh, grouped=grouped)
+        # Score the cases as they are now (a collective dispute may have raised tiers and
+        # moved deadlines), and with them the earlier cases the group has just linked.
+        cases = list(
+            Case.objects.filter(pk__in=new_ids | linked).select_related("area", "category")
+        )
+    risk_write(cases, fresh=new_ids if fresh else (), grouped=linked)
     return alerts
 
 
@@ -980,22 +982,20 @@ def risk_write(
     cases: list[Case],
     *,
     today: dt.date | None = None,
-    fresh: bool = False,
+    fresh: Iterable[int] = (),
     grouped: set[int] | None = None,
     calendar: BusinessCalendar | None = None,
 ) -> int:
     """Score these cases and write their rows in one statement (insert or update).
-    `fresh`: just filed in this transaction (no history to count). `grouped`: the ids known to
-    be linked to an open group alert (looked up when None)."""
+    `fresh`: ids of cases filed in this very transaction (no history to look up). `grouped`:
+    ids known to be linked to an open group alert (the others are looked up)."""
     if not cases:
         return 0
     today = today or timezone.localdate()
-    ids = [c.pk for c in cases]
-    contacts = {} if fresh else _contacts(ids)
-    if grouped is None:
-        grouped = _grouped(ids)
-    elif not fresh:
-        grouped = grouped | _grouped(ids)
+    fresh = set(fresh)
+    older = [c.pk for c in cases if c.pk not in fresh]
+    contacts = _contacts(older) if older else {}
+    grouped = set(grouped or ()) | (_grouped(older) if older else set())
     now = timezone.now()
     rows = []
     for case in cases:

@@ -1,0 +1,228 @@
+"""ACCORD_EW_INTAKE=deferred: a filing only queues the case; the queue is worked in batches
+(counts, group check, risk) with the same results as case-by-case work, and a failed batch
+leaves its cases queued with nothing half written."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from accord.cases.models import Case
+from accord.cases.services import PartyInput
+from accord.earlywarning import intake, services
+from accord.earlywarning.models import Alert, CaseRisk, IndicatorCount, PendingIntake
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def deferred(settings, monkeypatch):
+    """Deferred mode without the background thread (the tests work the queue themselves)."""
+    settings.ACCORD_EW_INTAKE = "deferred"
+    settings.ACCORD_EW_GROUP_MIN_CASES = 3
+    monkeypatch.setattr(intake.DRAINER, "poke", lambda: None)
+
+
+def file(make_case, area, *, respondent="Neighbour", kind="person", **kw):
+    kw.setdefault("category", "property")
+    kw.setdefault("description", f"Complaint about {respondent}: lift broken for weeks.")
+    parties = (
+        PartyInput(role="applicant", kind="person", name="Wang Fang"),
+        PartyInput(role="respondent", kind=kind, name=respondent),
+    )
+    case, _ = make_case(area=area, parties=parties, **kw)
+    return case
+
+
+def mixed_filings(areas, make_case) -> list[Case]:
+    """Three cases against one company (a group), five near-copies of one text (a group of
+    near-duplicates), and three unrelated cases, interleaved."""
+    out = []
+    copies = "Residents of building 3 say the lift has been broken for {n} weeks; no repair."
+    for i in range(5):
+        out.append(
+            file(make_case, areas.t1c1g1, category="neighbour", description=copies.format(n=3))
+        )
+        if i < 3:
+            out.append(
+                file(
+                    make_case,
+                    [areas.t1c1g1, areas.t1c1g2, areas.t1c2g1][i],
+                    respondent=["Jinsheng Property Co., Ltd.", "JINSHENG PROPERTY"][i % 2],
+                    kind="organisation",
+                    people_count=4,
+                )
+            )
+            out.append(
+                file(
+                    make_case, areas.t2c1g1, category="consumer", description=f"Refund {i} refused"
+                )
+            )
+    return out
+
+
+def outcome() -> dict:
+    """Everything the early-warning work writes, in comparable form."""
+    return {
+        "counts": {
+            (r.freq, r.area_id, r.category_id, r.period): r.count
+            for r in IndicatorCount.objects.all()
+        },
+        "alerts": sorted(
+            (a.method, a.respondent, tuple(sorted(a.cases.values_list("pk", flat=True))))
+            for a in Alert.objects.all()
+        ),
+        "tiers": dict(Case.objects.values_list("pk", "tier")),
+        "risk": {r.case_id: (r.score, r.factors) for r in CaseRisk.objects.all()},
+    }
+
+
+def test_a_deferred_filing_only_queues_the_case(areas, make_case, deferred):
+    case = file(make_case, areas.t1c1g1)
+    assert list(PendingIntake.objects.values_list("case_id", flat=True)) == [case.pk]
+    assert not IndicatorCount.objects.exists()
+    assert not CaseRisk.objects.exists()
+
+
+def test_working_the_queue_counts_groups_and_scores(areas, make_case, deferred):
+    cases = mixed_filings(areas, make_case)
+    assert PendingIntake.objects.count() == len(cases) == 11
+    assert intake.drain(limit=4) == 11  # three batches
+    assert not PendingIntake.objects.exists()
+    city = IndicatorCount.objects.filter(area=areas.city, freq="W")
+    assert sum(city.values_list("count", flat=True)) == 11
+    methods = sorted(Alert.objects.values_list("method", flat=True))
+    assert methods == sorted([services.NEAR_DUPLICATE, services.SAME_RESPONDENT])
+    company = Alert.objects.get(method=services.SAME_RESPONDENT)
+    assert company.cases.count() == 3
+    # 12 people against one company: a collective dispute, raised to the township
+    assert set(company.cases.values_list("tier", flat=True)) == {"township"}
+    assert CaseRisk.objects.count() == 11
+    grouped = {
+        r.case_id
+        for r in CaseRisk.objects.all()
+        if any(f["code"] == "group" and f["value"] for f in r.factors)
+    }
+    linked = set(Alert.cases.through.objects.values_list("case_id", flat=True))
+    assert grouped == linked and len(linked) == 8
+
+
+def test_a_batch_gives_the_same_result_as_case_by_case(areas, make_case, deferred):
+    cases = mixed_filings(areas, make_case)
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        intake.drain(limit=50)  # the whole queue in one batch
+        batched = outcome()
+        raise Undo
+    assert PendingIntake.objects.count() == len(cases)  # rolled back: still queued
+    for case in sorted(cases, key=lambda c: (c.created_at, c.pk)):
+        with transaction.atomic():
+            fresh = Case.objects.select_related("area", "category").get(pk=case.pk)
+            services.intake_followup([fresh])
+    one_by_one = outcome()
+    assert batched["counts"] == one_by_one["counts"]
+    assert batched["alerts"] == one_by_one["alerts"]
+    assert batched["tiers"] == one_by_one["tiers"]
+    assert batched["risk"] == one_by_one["risk"]
+    assert len(batched["alerts"]) == 2
+
+
+def test_a_failed_batch_leaves_its_cases_queued_and_nothing_written(
+    areas, make_case, deferred, monkeypatch
+):
+    mixed_filings(areas, make_case)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "risk_write", broken)  # the last write of a batch
+    with pytest.raises(RuntimeError):
+        intake.work_batch(limit=50)
+    assert PendingIntake.objects.count() == 11
+    assert not IndicatorCount.objects.exists()
+    assert not Alert.objects.exists()
+    assert set(Case.objects.values_list("tier", flat=True)) == {"community"}
+    monkeypatch.undo()
+    assert intake.drain() == 11
+
+
+def test_a_case_worked_by_another_worker_is_not_counted_twice(areas, make_case, deferred):
+    a = file(make_case, areas.t1c1g1)
+    b = file(make_case, areas.t1c1g2)
+    # another process claimed `a` between this worker's read and its claim
+    real_claim = intake._claim
+
+    def claim_after_the_other(ids):
+        PendingIntake.objects.filter(case_id=a.pk).delete()
+        return real_claim(ids)
+
+    intake._claim = claim_after_the_other
+    try:
+        assert intake.work_batch() == 1
+    finally:
+        intake._claim = real_claim
+    assert list(CaseRisk.objects.values_list("case_id", flat=True)) == [b.pk]
+    grid_a = IndicatorCount.objects.filter(area=areas.t1c1g1)
+    assert not grid_a.exists()
+
+
+def test_ew_intake_command_reports_and_works_the_queue(areas, make_case, deferred, capsys):
+    file(make_case, areas.t1c1g1)
+    file(make_case, areas.t1c1g2)
+    call_command("ew-intake", "--status")
+    assert "2 case(s) queued" in capsys.readouterr().out
+    assert PendingIntake.objects.count() == 2
+    call_command("ew-intake")
+    out = capsys.readouterr().out
+    assert "worked 2 case(s); 0 queued now" in out
+    assert not PendingIntake.objects.exists()
+
+
+def test_ew_intake_command_refuses_a_bad_batch_size(deferred, areas, make_case):
+    from django.core.management.base import CommandError
+
+    file(make_case, areas.t1c1g1)
+    with pytest.raises(CommandError, match="--batch"):
+        call_command("ew-intake", "--batch", "0")
+    assert PendingIntake.objects.count() == 1
+
+
+def test_inline_mode_queues_nothing(areas, make_case, settings):
+    settings.ACCORD_EW_INTAKE = "inline"
+    file(make_case, areas.t1c1g1)
+    assert not PendingIntake.objects.exists()
+    assert CaseRisk.objects.count() == 1 and IndicatorCount.objects.exists()
+
+
+def test_the_worker_thread_wakes_when_poked_and_sweeps(settings, monkeypatch):
+    """The background thread's timing, without a database: a poke wakes it (after the gather
+    pause), and it also sweeps on its own every ACCORD_EW_INTAKE_SWEEP seconds."""
+    settings.ACCORD_EW_INTAKE_SWEEP = 0.3
+    settings.ACCORD_EW_INTAKE_GATHER = 0.05
+    calls: list[float] = []
+    seen = threading.Event()
+
+    def fake_batch(limit=None):
+        calls.append(time.monotonic())
+        seen.set()
+        return 0
+
+    monkeypatch.setattr(intake, "work_batch", fake_batch)
+    monkeypatch.setattr(intake, "connection", type("C", (), {"close": staticmethod(lambda: None)}))
+    drainer = intake.Drainer()
+    try:
+        drainer.poke()
+        assert seen.wait(5), "a poke must wake the worker"
+        seen.clear()
+        assert seen.wait(5), "the worker must also sweep without being poked"
+        assert len(calls) >= 2
+    finally:
+        drainer.stop()
+        time.sleep(0.1)  # let the thread see the stop before the fakes are undone
