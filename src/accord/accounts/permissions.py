@@ -36,14 +36,17 @@ def areas_for(user: User, roles: Iterable[str]) -> list[Area]:
     return [m.area for m in memberships_of(user) if m.role in wanted]
 
 
+_MAX_ID_LIST = 5000
+
+
 def area_scope_q(user: User, roles: Iterable[str], field: str = "area__path") -> Q:
     """A filter matching objects whose area lies in a subtree where `user` holds one of
     `roles`. Matches nothing when the user holds none.
 
     `field` names the area's path ("area__path", "case__handling_area__path"). The filter
-    is written on the foreign key (`area__in` the subtree's area ids, a small subquery on
-    the area table) so that the database uses the index on the object's area column instead
-    of joining every row to its area to compare paths."""
+    is written on the foreign key (`area__in` the subtree's area ids) so that the database
+    uses the index on the object's area column instead of joining every row to its area to
+    compare paths."""
     areas = areas_for(user, roles)
     if not areas:
         return Q(pk__in=[])
@@ -52,7 +55,13 @@ def area_scope_q(user: User, roles: Iterable[str], field: str = "area__path") ->
         subtree |= Q(path__startswith=area.path)
     if field.endswith("__path"):
         fk = field[: -len("__path")]
-        return Q(**{f"{fk}__in": Area.objects.filter(subtree).values("pk")})
+        # The ids themselves rather than a subquery: with a list, PostgreSQL combines the
+        # foreign-key indexes (also for "area OR handling area"); with a subquery inside an
+        # OR it scanned the whole case table. A huge subtree keeps the subquery.
+        ids = list(Area.objects.filter(subtree).values_list("pk", flat=True)[: _MAX_ID_LIST + 1])
+        if len(ids) > _MAX_ID_LIST:
+            return Q(**{f"{fk}__in": Area.objects.filter(subtree).values("pk")})
+        return Q(**{f"{fk}__in": ids})
     q = Q(pk__in=[])
     for area in areas:
         q |= Q(**{f"{field}__startswith": area.path})
