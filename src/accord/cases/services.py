@@ -217,12 +217,15 @@ def case_create(*, actor: User | None, data: CaseInput) -> tuple[Case, str]:
         for p in data.parties
     ]
     tokens = description_tokens(case)
+    role = primary_role(actor) if not anonymous else ""
     with transaction.atomic():
-        case.reference = next_reference(now.year)
+        # The year's reference counter is a row lock that every filing takes: it is taken
+        # last, so that on PostgreSQL filings overlap until then. Until that moment the row
+        # holds a placeholder no other transaction can see.
+        case.reference = f"~{case.row_key.hex[:23]}"
         case.save()
         Party.objects.bulk_create(parties)
         CaseSearchToken.objects.bulk_create(tokens)
-        role = primary_role(actor) if not anonymous else ""
         CaseEvent.objects.create(
             case=case,
             created_at=now,
@@ -232,7 +235,9 @@ def case_create(*, actor: User | None, data: CaseInput) -> tuple[Case, str]:
             to_status=case.status,
             data={"tier": case.tier, "channel": channel, "routing": case.routing},
         )
-        ew_hooks.on_case_created(case)  # indicators, group-dispute check, risk (same transaction)
+        case.reference = next_reference(now.year)
+        Case.objects.filter(pk=case.pk).update(reference=case.reference)
+        ew_hooks.on_case_created(case)  # indicators, group check, risk (or queue them)
         audit_record(
             actor=actor,
             role=role,
