@@ -45,10 +45,18 @@ missing = sorted(set(acked) - refs)
 # the descriptions must still decrypt to what the client sent
 wrong = [r for r, d in acked.items()
          if r in refs and Case.objects.get(reference=r).description != d]
+# early warning's deferred work (queued in each filing's transaction): whatever the crashes
+# left queued is worked now; then every stored case must be counted exactly once
+from accord.earlywarning import intake
+from accord.earlywarning.models import IndicatorCount, PendingIntake
+left_queued = PendingIntake.objects.count()
+intake.drain()
+counted = sum(IndicatorCount.objects.filter(area__code="T", freq="W").values_list("count", flat=True))
 chains = [{"chain": c.chain, "ok": c.ok, "checked": c.checked, "reason": c.reason}
           for c in verify_all()]
 print(json.dumps({"stored": len(refs), "missing": missing[:20], "n_missing": len(missing),
-                  "wrong": wrong[:20], "chains": chains}))
+                  "wrong": wrong[:20], "chains": chains, "ew_left_queued": left_queued,
+                  "ew_counted": counted}))
 """
 
 
@@ -161,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(elapsed, 1), **stats, "acknowledged": len(acked),
         "stored": check["stored"], "missing": check["n_missing"], "wrong": len(check["wrong"]),
         "integrity_ok": integrity_ok, "integrity": integrity[:300],
-        "chains": check["chains"],
+        "chains": check["chains"], "ew_left_queued": check["ew_left_queued"],
+        "ew_counted": check["ew_counted"],
     }  # fmt: skip
     ok = (
         check["n_missing"] == 0
@@ -169,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         and stats["duplicate_refs"] == 0
         and integrity_ok
         and all(c["ok"] for c in check["chains"])
+        and check["ew_counted"] == check["stored"]
         and len(acked) > 0
     )
     print(
@@ -178,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         f"HTTP errors {stats['http_errors']} ('database is locked': {stats['locked']})"
     )
     print(f"integrity: {integrity[:200]}")
+    print(
+        f"early warning: {check['ew_left_queued']} case(s) still queued after the last stop, "
+        f"worked now; {check['ew_counted']} of {check['stored']} stored cases counted"
+    )
     for c in check["chains"]:
         print(
             f"{c['chain']} chain: {'ok' if c['ok'] else 'BROKEN ' + c['reason']}, {c['checked']} events"

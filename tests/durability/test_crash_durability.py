@@ -1,7 +1,7 @@
 """The short version of bench/crash_durability.py: cases are filed over HTTP by concurrent
 clients while the server is SIGKILLed (SQLite) or PostgreSQL is stopped with an immediate
 shutdown; every acknowledged case must survive, the integrity check and the audit chains
-must pass."""
+must pass, and early warning's queued work must count every stored case exactly once."""
 
 from __future__ import annotations
 
@@ -37,6 +37,8 @@ def check(result: dict) -> None:
     assert result["integrity_ok"], result["integrity"]
     assert all(c["ok"] for c in result["chains"]), result["chains"]
     assert result["locked"] == 0
+    # early warning's deferred work: nothing lost, nothing counted twice across the crashes
+    assert result["ew_counted"] == result["stored"]
 
 
 @pytest.mark.slow
