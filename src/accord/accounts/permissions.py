@@ -39,6 +39,18 @@ def areas_for(user: User, roles: Iterable[str]) -> list[Area]:
 _MAX_ID_LIST = 5000
 
 
+def _subtree_ids(user: User, areas: list[Area], subtree: Q) -> list[int]:
+    """The ids of the areas below `areas`, kept on the user object like its memberships (one
+    request), since a case list asks for them twice (area, handling area)."""
+    cache = user.__dict__.setdefault("_accord_subtree_ids", {})
+    key = tuple(sorted(a.pk for a in areas))
+    if key not in cache:
+        cache[key] = list(
+            Area.objects.filter(subtree).values_list("pk", flat=True)[: _MAX_ID_LIST + 1]
+        )
+    return cache[key]
+
+
 def area_scope_q(user: User, roles: Iterable[str], field: str = "area__path") -> Q:
     """A filter matching objects whose area lies in a subtree where `user` holds one of
     `roles`. Matches nothing when the user holds none.
@@ -58,7 +70,7 @@ def area_scope_q(user: User, roles: Iterable[str], field: str = "area__path") ->
         # The ids themselves rather than a subquery: with a list, PostgreSQL combines the
         # foreign-key indexes (also for "area OR handling area"); with a subquery inside an
         # OR it scanned the whole case table. A huge subtree keeps the subquery.
-        ids = list(Area.objects.filter(subtree).values_list("pk", flat=True)[: _MAX_ID_LIST + 1])
+        ids = _subtree_ids(user, areas, subtree)
         if len(ids) > _MAX_ID_LIST:
             return Q(**{f"{fk}__in": Area.objects.filter(subtree).values("pk")})
         return Q(**{f"{fk}__in": ids})

@@ -65,7 +65,11 @@ def list_cases(
         overdue=overdue,
         search=q,
     )
-    page = list(qs[offset : offset + limit])
+    # Sort only the ids, then load the page's rows: the sort then moves small tuples, not
+    # every matching row with its (encrypted) description.
+    ids = list(qs.values_list("pk", flat=True)[offset : offset + limit])
+    rows = {c.pk: c for c in qs.order_by().filter(pk__in=ids)}
+    page = [rows[pk] for pk in ids]
     total = qs.count()
     selectors.record_list_view(
         actor=request.auth,

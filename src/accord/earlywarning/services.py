@@ -342,91 +342,9 @@ def merge_hits(hits: Iterable[GroupHit]) -> list[GroupHit]:
 
 
 def _apply_hit(h: GroupHit) -> Alert:
-    return _group_alert(
-        h.ids,
-        method=h.method,
-        respondent=h.respondent,
-        display=h.display,
-        scope=h.scope,
-        category=h.category,
-        expected=h.expected,
-        upper=h.upper,
-        now=h.now,
-    )
-
-
-class _GramCache:
-    """(case id, row key) → n-gram set of its description, most recently used first, per
-    process. The row key is random per row, so a reused id (a rolled-back test) never hits.
-
-    Every filing is compared with up to NEARDUP_LOOKBACK recent cases of its township and
-    category; decrypting and cutting those again for each filing was most of the intake's
-    time. Descriptions never change after filing (purge empties them, and anonymised cases are
-    not compared), so an entry never goes stale. It holds derived sets in memory only, never in
-    the database."""
-
-    def __init__(self, size: int = 8192) -> None:
-        self.size = size
-        self._d: OrderedDict[tuple[int, Any], frozenset[str]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_many(self, keys: Iterable[tuple[int, Any]]) -> dict[tuple[int, Any], frozenset[str]]:
-        with self._lock:
-            out = {}
-            for key in keys:
-                g = self._d.get(key)
-                if g is not None:
-                    self._d.move_to_end(key)
-                    out[key] = g
-            return out
-
-    def put(self, key: tuple[int, Any], grams: frozenset[str]) -> None:
-        with self._lock:
-            self._d[key] = grams
-            self._d.move_to_end(key)
-            while len(self._d) > self.size:
-                self._d.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._d.clear()
-
-
-_GRAMS = _GramCache()
-
-
-def _grams_of(keys: list[tuple[int, Any]]) -> dict[tuple[int, Any], frozenset[str]]:
-    """The n-gram sets of these cases' descriptions (from the cache, else decrypted)."""
-    found = _GRAMS.get_many(keys)
-    missing = [pk for pk, row_key in keys if (pk, row_key) not in found]
-    if missing:
-        rows = Case.objects.filter(pk__in=missing).values_list("pk", "description", "row_key")
-        for pk, raw, row_key in rows:
-            g = ngrams(_plain(raw, row_key))
-            _GRAMS.put((pk, row_key), g)
-            found[(pk, row_key)] = g
-    return found
-
-
-def _plain(raw: str, row_key) -> str:
-    """A case description read with values_list (no model instance): decrypt it here."""
-    if not crypto.is_sealed(raw):
-        return raw or ""
-    return crypto.unseal(raw, crypto.aad(Case._meta.db_table, "description", row_key))
-
-
-def _group_alert(
-    case_ids: list[int],
-    *,
-    method: str,
-    respondent: str,
-    display: str,
-    scope: Area,
-    category: Category | None,
-    expected: float | None,
-    upper: float,
-    now: dt.datetime,
-) -> Alert:
+    """Open (or extend) the alert of a group and link its cases; raise their tiers."""
+    case_ids, method, respondent, display = h.ids, h.method, h.respondent, h.display
+    scope, category, expected, upper, now = h.scope, h.category, h.expected, h.upper, h.now
     cases = list(
         Case.objects.filter(pk__in=case_ids).select_related("area", "category", "handling_area")
     )
@@ -499,6 +417,66 @@ def _group_alert(
     collective = int(_setting("ACCORD_COLLECTIVE_PARTIES", 10))
     _raise_tiers(alert, now, only=new_ids if linked_before >= collective else None)
     return alert
+
+
+class _GramCache:
+    """(case id, row key) → n-gram set of its description, most recently used first, per
+    process. The row key is random per row, so a reused id (a rolled-back test) never hits.
+
+    Every filing is compared with up to NEARDUP_LOOKBACK recent cases of its township and
+    category; decrypting and cutting those again for each filing was most of the intake's
+    time. Descriptions never change after filing (purge empties them, and anonymised cases are
+    not compared), so an entry never goes stale. It holds derived sets in memory only, never in
+    the database."""
+
+    def __init__(self, size: int = 8192) -> None:
+        self.size = size
+        self._d: OrderedDict[tuple[int, Any], frozenset[str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, keys: Iterable[tuple[int, Any]]) -> dict[tuple[int, Any], frozenset[str]]:
+        with self._lock:
+            out = {}
+            for key in keys:
+                g = self._d.get(key)
+                if g is not None:
+                    self._d.move_to_end(key)
+                    out[key] = g
+            return out
+
+    def put(self, key: tuple[int, Any], grams: frozenset[str]) -> None:
+        with self._lock:
+            self._d[key] = grams
+            self._d.move_to_end(key)
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._d.clear()
+
+
+_GRAMS = _GramCache()
+
+
+def _grams_of(keys: list[tuple[int, Any]]) -> dict[tuple[int, Any], frozenset[str]]:
+    """The n-gram sets of these cases' descriptions (from the cache, else decrypted)."""
+    found = _GRAMS.get_many(keys)
+    missing = [pk for pk, row_key in keys if (pk, row_key) not in found]
+    if missing:
+        rows = Case.objects.filter(pk__in=missing).values_list("pk", "description", "row_key")
+        for pk, raw, row_key in rows:
+            g = ngrams(_plain(raw, row_key))
+            _GRAMS.put((pk, row_key), g)
+            found[(pk, row_key)] = g
+    return found
+
+
+def _plain(raw: str, row_key) -> str:
+    """A case description read with values_list (no model instance): decrypt it here."""
+    if not crypto.is_sealed(raw):
+        return raw or ""
+    return crypto.unseal(raw, crypto.aad(Case._meta.db_table, "description", row_key))
 
 
 _SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
