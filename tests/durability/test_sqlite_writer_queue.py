@@ -36,6 +36,25 @@ def wrapper(path, timeout: float = 30) -> DatabaseWrapper:
     return w
 
 
+def in_thread(fn):
+    """Run `fn` in a fresh thread and return its result: Django refuses to open connections
+    in a thread with a running event loop, which earlier browser tests leave in the main one."""
+    out: dict = {}
+
+    def run() -> None:
+        try:
+            out["value"] = fn()
+        except BaseException as exc:  # re-raised below
+            out["error"] = exc
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join(30)
+    if "error" in out:
+        raise out["error"]
+    return out.get("value")
+
+
 def begin(w: DatabaseWrapper) -> None:
     w.ensure_connection()
     w.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
@@ -46,10 +65,14 @@ def test_a_second_writer_waits_for_the_first_to_commit(tmp_path):
     # The second writer has no busy timeout: without the queue its BEGIN IMMEDIATE would fail
     # at once with "database is locked"; with it, it waits on the file lock.
     first, second = wrapper(db), wrapper(db, timeout=0)
-    begin(first)
-    with first.cursor() as c:
-        c.execute("CREATE TABLE t (v INTEGER)")
-        c.execute("INSERT INTO t VALUES (1)")
+
+    def first_writes() -> None:
+        begin(first)
+        with first.cursor() as c:
+            c.execute("CREATE TABLE t (v INTEGER)")
+            c.execute("INSERT INTO t VALUES (1)")
+
+    in_thread(first_writes)
     assert (tmp_path / "q.sqlite3.writer-lock").exists()
     got: list[float] = []
 
@@ -66,27 +89,35 @@ def test_a_second_writer_waits_for_the_first_to_commit(tmp_path):
     time.sleep(0.3)
     assert not got, "the second writer must wait while the first holds the lock"
     released = time.monotonic()
-    first.commit()
-    first.set_autocommit(True)
-    t.join(10)
+
+    def first_commits() -> list[int]:
+        first.commit()
+        first.set_autocommit(True)
+        t.join(10)
+        with first.cursor() as c:
+            c.execute("SELECT v FROM t ORDER BY v")
+            return [r[0] for r in c.fetchall()]
+
+    assert in_thread(first_commits) == [1, 2]
     assert got and got[0] >= released
-    with first.cursor() as c:
-        c.execute("SELECT v FROM t ORDER BY v")
-        assert [r[0] for r in c.fetchall()] == [1, 2]
-    first.close()
-    second.close()
+    in_thread(first.close)
+    in_thread(second.close)
 
 
 @pytest.mark.parametrize("end", ["rollback", "close"])
 def test_rollback_or_close_releases_the_lock(tmp_path, end):
     db = tmp_path / "q.sqlite3"
     first, second = wrapper(db), wrapper(db, timeout=0)
-    begin(first)
-    if end == "rollback":
-        first.rollback()
-        first.set_autocommit(True)
-    else:
-        first.close()
+
+    def first_ends() -> None:
+        begin(first)
+        if end == "rollback":
+            first.rollback()
+            first.set_autocommit(True)
+        else:
+            first.close()
+
+    in_thread(first_ends)
     done = threading.Event()
 
     def write() -> None:
@@ -99,5 +130,5 @@ def test_rollback_or_close_releases_the_lock(tmp_path, end):
     t.start()
     assert done.wait(5), f"{end} must release the writer lock"
     t.join(5)
-    first.close()
-    second.close()
+    in_thread(first.close)
+    in_thread(second.close)
