@@ -166,3 +166,40 @@ def test_audit_record_outside_a_transaction_raises():
     with pytest.raises(RuntimeError, match="transaction"):
         audit_record(actor=None, action="test.orphan")
     assert AuditEvent.objects.count() == 0
+
+
+def test_audit_at_end_appends_the_held_events_in_order_at_the_end_of_the_block():
+    from accord.core.audit import audit_at_end
+
+    with transaction.atomic():
+        audit_record(actor=None, action="test.before")
+        with audit_at_end():
+            audit_record(actor=None, action="test.held.1", data={"n": 1})
+            with audit_at_end():  # nested: still held for the outer block's end
+                audit_record(actor=None, action="test.held.2")
+            assert list(AuditEvent.objects.values_list("action", flat=True)) == ["test.before"]
+            audit_record(actor=None, action="test.held.3")
+        actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
+    assert actions == ["test.before", "test.held.1", "test.held.2", "test.held.3"]
+    assert AuditEvent.objects.get(action="test.held.1").data == {"n": 1}
+    assert verify_chain().ok
+
+
+def test_audit_at_end_appends_nothing_when_the_block_fails():
+    from accord.core.audit import audit_at_end
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic(), audit_at_end():
+        audit_record(actor=None, action="test.held")
+        raise Boom
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_at_end_needs_a_transaction():
+    from accord.core.audit import audit_at_end
+
+    with pytest.raises(RuntimeError, match="inside the change's transaction"), audit_at_end():
+        pass

@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,6 +122,33 @@ def _checkpoint(chain: str, seq: int, head_hash: str) -> AuditCheckpoint:
     )
 
 
+# Inside `audit_at_end()`: the events recorded so far in this block, appended at its end.
+_held: contextvars.ContextVar[list[dict[str, Any]] | None] = contextvars.ContextVar(
+    "accord_audit_held", default=None
+)
+
+
+@contextmanager
+def audit_at_end() -> Iterator[None]:
+    """Inside one transaction: append the change events recorded in this block together at
+    its end (still inside the transaction, in the order recorded). On PostgreSQL the chain's
+    lock is then held only for those appends and the commit, not for all the work in between
+    — for long batch transactions that every filing would otherwise wait behind. If the block
+    fails nothing is appended (and the transaction rolls back anyway)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_at_end must be used inside the change's transaction")
+    outer = _held.get()
+    token = _held.set([] if outer is None else outer)
+    try:
+        yield
+        held = _held.get() or []
+    finally:
+        _held.reset(token)
+    if outer is None:
+        for kwargs in held:
+            _append(AuditEvent, **kwargs)
+
+
 def audit_record(
     *,
     actor: Any | None,
@@ -131,10 +159,26 @@ def audit_record(
     role: str = "",
     outcome: str = "ok",
     source: str | None = None,
-) -> AuditEvent:
-    """Append one change event. Must run inside the transaction of the change it records."""
+) -> AuditEvent | None:
+    """Append one change event (inside `audit_at_end()`: hold it for the end of that block).
+    Must run inside the transaction of the change it records."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside the change's transaction")
+    held = _held.get()
+    if held is not None:
+        held.append(
+            dict(
+                actor=actor,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                data=json.loads(json.dumps(data or {}, default=str)),
+                role=role,
+                outcome=outcome,
+                source=current_source.get() if source is None else source,
+            )
+        )
+        return None
     return _append(
         AuditEvent,
         actor=actor,

@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accord.cases.models import Case
+from accord.core.audit import audit_at_end
 from accord.earlywarning.models import PendingIntake
 
 log = logging.getLogger(__name__)
@@ -97,9 +98,12 @@ def work_batch(limit: int | None = None) -> int:
         claimed = _claim(ids)
         if not claimed:
             return 0
-        apply_followup(
-            [c for c in cases if c.pk in claimed], [h for h in hits if h.origin in claimed]
-        )
+        # The batch's audit events (alerts opened or extended, tiers raised) are appended at
+        # its end: filings, which each append to the same chain, then wait only for that.
+        with audit_at_end():
+            apply_followup(
+                [c for c in cases if c.pk in claimed], [h for h in hits if h.origin in claimed]
+            )
     return len(claimed)
 
 
