@@ -300,7 +300,7 @@ def case_transition(
         raise ValidationFailed(f"note is longer than {MAX_DESCRIPTION} characters")
     with transaction.atomic():
         case = (
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(of=("self",))
             .select_related("category", "area", "handling_area")
             .get(pk=case.pk)
         )
@@ -460,7 +460,9 @@ def case_escalate_overdue(*, today: dt.date | None = None, dry_run: bool = False
             continue
         with transaction.atomic():
             case = (
-                Case.objects.select_for_update().select_related("category", "area").get(pk=case.pk)
+                Case.objects.select_for_update(of=("self",))
+                .select_related("category", "area")
+                .get(pk=case.pk)
             )
             if case.deadline is None or case.deadline >= today or case.clock_suspended:
                 continue  # changed since we looked

@@ -505,7 +505,9 @@ def _raise_tiers(alert: Alert, now: dt.datetime, only: set[int] | None = None) -
 
     people = alert.cases.aggregate(people=Sum("people_count"))["people"] or 0
     qs = alert.cases.all() if only is None else alert.cases.filter(pk__in=only)
-    linked = list(qs.select_for_update().select_related("category", "area").order_by("pk"))
+    linked = list(
+        qs.select_for_update(of=("self",)).select_related("category", "area").order_by("pk")
+    )
     policy = routing.policy_from_settings()
     raised = []
     for case in linked:

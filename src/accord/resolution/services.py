@@ -537,7 +537,11 @@ def proceeding_handoff(
     out its 15 days)."""
     note = _text(note, "note")
     with transaction.atomic():
-        source = Proceeding.objects.select_for_update().select_related("case").get(pk=source.pk)
+        source = (
+            Proceeding.objects.select_for_update(of=("self",))
+            .select_related("case")
+            .get(pk=source.pk)
+        )
         caps = capabilities(actor, source)
         targets = wf.handoff_targets(source.channel, source.status, source.outcome)
         if data.channel not in targets:
@@ -666,7 +670,7 @@ def proceeding_transition(
     approved_by = _text(approved_by, "approved_by", limit=200)
     with transaction.atomic():
         p = (
-            Proceeding.objects.select_for_update()
+            Proceeding.objects.select_for_update(of=("self",))
             .select_related("case", "handling_area", "case__area", "case__handling_area")
             .get(pk=proceeding.pk)
         )
@@ -869,7 +873,7 @@ def _schedule_followup(actor: User, p: Proceeding, day: dt.date) -> FollowUp | N
 
 def _mediation(actor: User, proceeding: Proceeding) -> Proceeding:
     p = (
-        Proceeding.objects.select_for_update()
+        Proceeding.objects.select_for_update(of=("self",))
         .select_related("case", "handling_area")
         .get(pk=proceeding.pk)
     )
@@ -1141,7 +1145,9 @@ def case_archive(*, actor: User, case: Case, note: str = "") -> Case:
 
     note = _text(note, "note")
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("category").get(pk=case.pk)
+        case = (
+            Case.objects.select_for_update(of=("self",)).select_related("category").get(pk=case.pk)
+        )
         caps = case_services.capabilities(actor, case)
         if case_wf.COORDINATOR not in caps:
             raise Forbidden("only a coordinator may archive a case")
@@ -1249,7 +1255,7 @@ def supervision_order_reply(
     reply = _text(reply, "reply", required=True)
     with transaction.atomic():
         order = (
-            SupervisionOrder.objects.select_for_update()
+            SupervisionOrder.objects.select_for_update(of=("self",))
             .select_related("proceeding")
             .get(pk=order.pk)
         )
@@ -1397,7 +1403,7 @@ def proceeding_assign(*, actor: User, proceeding: Proceeding, username: str | No
     someone else needs an approver (coordinator / supervisor)."""
     with transaction.atomic():
         p = (
-            Proceeding.objects.select_for_update()
+            Proceeding.objects.select_for_update(of=("self",))
             .select_related("case", "handling_area", "case__area", "case__handling_area")
             .get(pk=proceeding.pk)
         )
