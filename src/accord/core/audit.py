@@ -164,23 +164,7 @@ def audit_record(
     Must run inside the transaction of the change it records."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside the change's transaction")
-    held = _held.get()
-    if held is not None:
-        held.append(
-            dict(
-                actor=actor,
-                action=action,
-                object_type=object_type,
-                object_id=object_id,
-                data=json.loads(json.dumps(data or {}, default=str)),
-                role=role,
-                outcome=outcome,
-                source=current_source.get() if source is None else source,
-            )
-        )
-        return None
-    return _append(
-        AuditEvent,
+    event = dict(
         actor=actor,
         action=action,
         object_type=object_type,
@@ -190,6 +174,14 @@ def audit_record(
         outcome=outcome,
         source=source,
     )
+    held = _held.get()
+    if held is None:
+        return _append(AuditEvent, **event)
+    # Held: fix what the event says now (a copy of `data`, the request's address).
+    event["data"] = json.loads(json.dumps(data or {}, default=str))
+    event["source"] = current_source.get() if source is None else source
+    held.append(event)
+    return None
 
 
 def access_record(

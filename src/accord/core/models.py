@@ -72,13 +72,8 @@ class Area(models.Model):
         """This area and its ancestors, root first: one query, then kept on the instance
         (for as long as its path is unchanged), so that routing, indicators and the group
         check of one filing share it."""
-        memo = self.__dict__.get("_ancestors")
-        if memo is None or memo[0] != self.path:
-            rows = {a.code: a for a in Area.objects.filter(code__in=self.ancestor_codes())}
-            rows[self.code] = self
-            memo = (self.path, [rows[c] for c in self.ancestor_codes() if c in rows])
-            self.__dict__["_ancestors"] = memo
-        return memo[1]
+        Area.load_ancestors([self])
+        return self.__dict__["_ancestors"][1]
 
     @classmethod
     def load_ancestors(cls, areas: list[Area]) -> None:

@@ -40,11 +40,6 @@ def case_day(case: Case) -> dt.date:
     return timezone.localdate(case.created_at)
 
 
-def record_case(case: Case) -> None:
-    """Count one new case (see `record_cases`)."""
-    record_cases([case])
-
-
 def _lineages(areas: list[Area]) -> dict[int, list[int]]:
     """Area id → the ids of the area and its ancestors (one query for those not yet known)."""
     Area.load_ancestors(areas)

@@ -129,7 +129,6 @@ class Drainer:
         self._pid: int | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self.batches = 0  # batches worked by this process (for the log and tests)
 
     def poke(self) -> None:
         self.start()
@@ -149,8 +148,8 @@ class Drainer:
         self._wake.set()
 
     def _run(self) -> None:
-        sweep = float(getattr(settings, "ACCORD_EW_INTAKE_SWEEP", 5))
-        gather = float(getattr(settings, "ACCORD_EW_INTAKE_GATHER", 0.2))
+        sweep = settings.ACCORD_EW_INTAKE_SWEEP
+        gather = settings.ACCORD_EW_INTAKE_GATHER
         while not self._stop.is_set():
             if self._wake.wait(timeout=sweep) and gather > 0 and not self._stop.is_set():
                 # Let the filings of the next moments join the batch: the group check and
@@ -159,7 +158,7 @@ class Drainer:
             self._wake.clear()
             try:
                 while not self._stop.is_set() and work_batch():
-                    self.batches += 1
+                    pass
             except Exception:  # keep the thread alive: the rows stay queued for the next try
                 log.exception("early-warning intake work failed; the cases stay queued")
             finally:

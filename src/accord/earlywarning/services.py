@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 import time
@@ -33,7 +34,7 @@ from accord.core.audit import audit_record
 from accord.core.calendar import BusinessCalendar
 from accord.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from accord.core.models import LEVEL_RANK, Area
-from accord.earlywarning import detection, indicators, lifecycle
+from accord.earlywarning import detection, indicators, intake, lifecycle
 from accord.earlywarning import risk as riskmod
 from accord.earlywarning.models import (
     ActionTask,
@@ -107,9 +108,7 @@ def _audit(actor, action: str, alert: Alert, data: dict | None = None) -> None:
 def on_case_created(case: Case) -> None:
     """Called by `cases.services.case_create` inside the intake transaction: do early
     warning's work on the case now (ACCORD_EW_INTAKE=inline) or queue it (deferred)."""
-    if getattr(settings, "ACCORD_EW_INTAKE", "inline") == "deferred":
-        from accord.earlywarning import intake
-
+    if settings.ACCORD_EW_INTAKE == "deferred":
         intake.enqueue(case)
     else:
         intake_followup([case], fresh=True)
@@ -187,12 +186,7 @@ def group_check(case: Case, *, now: dt.datetime | None = None) -> list[Alert]:
     """Several cases against the same respondent organisation, or with near-duplicate
     descriptions, within a time window → a 'collective dispute forming' alert that links the
     cases and raises their tier as the routing rules say. Returns the alerts touched."""
-    return [_apply_hit(h) for h in group_hits(case, now=now)]
-
-
-def group_hits(case: Case, *, now: dt.datetime | None = None) -> list[GroupHit]:
-    """The group check's findings for `case` (reads only; `_apply_hit` writes the alerts)."""
-    return group_hits_batch([case], now=now)
+    return [_apply_hit(h) for h in group_hits_batch([case], now=now)]
 
 
 def group_hits_batch(cases: list[Case], *, now: dt.datetime | None = None) -> list[GroupHit]:
@@ -201,13 +195,12 @@ def group_hits_batch(cases: list[Case], *, now: dt.datetime | None = None) -> li
     township and category are read once for the batch. Reads only."""
     Area.load_ancestors([c.area for c in cases])
     hits: list[GroupHit] = []
-    by_group: dict[tuple[int, int], list[Case]] = {}
+    by_group: dict[tuple[int, int], tuple[Area, list[Case]]] = {}
     for case in cases:
         town = case.area.ancestor_at("township") or case.area
         hits.extend(_respondent_hits(case, town, now or case.created_at))
-        by_group.setdefault((town.pk, case.category_id), []).append(case)
-    for group in by_group.values():
-        town = group[0].area.ancestor_at("township") or group[0].area
+        by_group.setdefault((town.pk, case.category_id), (town, []))[1].append(case)
+    for town, group in by_group.values():
         hits.extend(_neardup_hits(group, town, now))
     return hits
 
@@ -331,7 +324,7 @@ def merge_hits(hits: Iterable[GroupHit]) -> list[GroupHit]:
     for h in hits:
         m = merged.get(h.key())
         if m is None:
-            merged[h.key()] = GroupHit(**{**h.__dict__, "ids": list(h.ids)})
+            merged[h.key()] = dataclasses.replace(h, ids=list(h.ids))
             continue
         seen = set(m.ids)
         m.ids.extend(i for i in h.ids if i not in seen)
@@ -450,10 +443,6 @@ class _GramCache:
             self._d.move_to_end(key)
             while len(self._d) > self.size:
                 self._d.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._d.clear()
 
 
 _GRAMS = _GramCache()
@@ -582,8 +571,6 @@ def detect_run(
     detection.check_method(method, freq)
     as_of = as_of or timezone.localdate()
     period = detection.last_complete_period(as_of, freq)
-    from accord.earlywarning import intake
-
     queued = intake.drain()  # count every case filed so far (ACCORD_EW_INTAKE=deferred)
     if queued:
         say(f"worked {queued:,} queued new case(s) into the indicators first")
