@@ -4,12 +4,13 @@ leaves its cases queued with nothing half written."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from accord.cases.models import Case
 from accord.cases.services import PartyInput
@@ -215,6 +216,7 @@ def test_the_worker_thread_wakes_when_poked_and_sweeps(settings, monkeypatch):
         return 0
 
     monkeypatch.setattr(intake, "work_batch", fake_batch)
+    monkeypatch.setattr(intake, "_worker_lock", contextlib.nullcontext)
     monkeypatch.setattr(intake, "connection", type("C", (), {"close": staticmethod(lambda: None)}))
     drainer = intake.Drainer()
     try:
@@ -226,3 +228,51 @@ def test_the_worker_thread_wakes_when_poked_and_sweeps(settings, monkeypatch):
     finally:
         drainer.stop()
         time.sleep(0.1)  # let the thread see the stop before the fakes are undone
+
+
+def test_one_queue_worker_at_a_time_across_processes(areas, make_case, deferred):
+    """While another worker (here a thread with its own database connection) works the
+    queue, drain() waits for it instead of running the same group check on the same rows."""
+    file(make_case, areas.t1c1g1)
+    held, release, order = threading.Event(), threading.Event(), []
+
+    def other_worker():
+        try:
+            with intake._worker_lock():
+                held.set()
+                release.wait(5)
+                order.append("other done")
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=other_worker)
+    other.start()
+    assert held.wait(5)
+    threading.Timer(0.3, release.set).start()
+    started = time.monotonic()
+    assert intake.drain() == 1
+    order.append("drain done")
+    other.join(5)
+    assert time.monotonic() - started >= 0.25
+    assert order == ["other done", "drain done"]
+
+
+def test_the_sqlite_worker_lock_is_a_file_lock_beside_the_database(tmp_path, monkeypatch):
+    fake = type("C", (), {"vendor": "sqlite", "settings_dict": {"NAME": tmp_path / "a.sqlite3"}})
+    monkeypatch.setattr(intake, "connection", fake)
+    inside, order = threading.Event(), []
+
+    def holder():
+        with intake._worker_lock():
+            inside.set()
+            time.sleep(0.3)
+            order.append("first")
+
+    t = threading.Thread(target=holder)
+    t.start()
+    assert inside.wait(5)
+    with intake._worker_lock():  # a second open file: waits for the first like another process
+        order.append("second")
+    t.join(5)
+    assert order == ["first", "second"]
+    assert (tmp_path / "a.sqlite3.ew-lock").exists()

@@ -8,9 +8,14 @@ background thread that works the queue right after the commit, in batches:
 - the group check (reads only) runs first, outside any transaction; then one short transaction
   claims the batch (`DELETE … RETURNING`) and writes its counts, alerts and scores, so a crash
   at any point either leaves the rows queued or has done all of their work — never half;
-- on PostgreSQL a transaction-scoped advisory lock lets one batch run at a time across all
-  processes (two batches could otherwise both open the same group alert); SQLite's write lock
-  (transactions are IMMEDIATE) does the same;
+- one worker at a time works the queue, across all server processes (`_worker_lock`: a
+  PostgreSQL advisory lock, or a file lock beside the SQLite database). Without it every
+  process's thread read the same oldest rows and ran the same group check, and all but one
+  then found nothing left to claim; a thread that finds the lock taken waits for it and then
+  works what is still queued;
+- on PostgreSQL a transaction-scoped advisory lock also lets one batch write at a time (two
+  batches could otherwise both open the same group alert), e.g. against `accord detect` run
+  by hand; SQLite's write lock (transactions are IMMEDIATE) does the same;
 - after a wake-up it waits ACCORD_EW_INTAKE_GATHER seconds (0.2) so that a batch gathers;
 - the thread also wakes every ACCORD_EW_INTAKE_SWEEP seconds, so rows queued by a process that
   died are worked by the others (or at the next start);
@@ -23,14 +28,16 @@ and the order of staff queues.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from accord.cases.models import Case
@@ -41,6 +48,9 @@ log = logging.getLogger(__name__)
 
 # pg_advisory_xact_lock key: "ACCORD-EW" as a number; only this module takes it.
 _PG_LOCK = 0x4143_4557
+# pg_advisory_lock key of the one queue worker ("ACCORD-EWQ").
+_PG_WORKER_LOCK = 0x4143_4557_51
+_LOCAL_WORKER_LOCK = threading.Lock()  # SQLite databases without a file (tests)
 
 
 def enqueue(case: Case) -> None:
@@ -107,16 +117,46 @@ def work_batch(limit: int | None = None) -> int:
     return len(claimed)
 
 
+@contextmanager
+def _worker_lock() -> Iterator[None]:
+    """Be the only queue worker across all processes until the block ends (waits for it)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_lock(%s)", [_PG_WORKER_LOCK])
+        try:
+            yield
+        finally:
+            try:
+                with connection.cursor() as cur:
+                    cur.execute("SELECT pg_advisory_unlock(%s)", [_PG_WORKER_LOCK])
+            except DatabaseError:  # a broken connection: closing it releases the lock
+                log.warning("could not release the early-warning worker lock", exc_info=True)
+        return
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor != "sqlite" or name.startswith("file:") or name == ":memory:":
+        with _LOCAL_WORKER_LOCK:
+            yield
+        return
+    fd = os.open(name + ".ew-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def drain(*, limit: int | None = None, progress: Callable[[str], None] | None = None) -> int:
-    """Work the queue until it is empty. Returns the number of cases worked."""
+    """Work the queue until it is empty, as the only worker for that time. Returns the number
+    of cases worked."""
     total = 0
-    while True:
-        n = work_batch(limit)
-        total += n
-        if n == 0:
-            return total
-        if progress:
-            progress(f"  worked {total:,} queued case(s)")
+    with _worker_lock():
+        while True:
+            n = work_batch(limit)
+            total += n
+            if n == 0:
+                return total
+            if progress:
+                progress(f"  worked {total:,} queued case(s)")
 
 
 class Drainer:
@@ -157,8 +197,9 @@ class Drainer:
                 time.sleep(gather)
             self._wake.clear()
             try:
-                while not self._stop.is_set() and work_batch():
-                    pass
+                with _worker_lock():
+                    while not self._stop.is_set() and work_batch():
+                        pass
             except Exception:  # keep the thread alive: the rows stay queued for the next try
                 log.exception("early-warning intake work failed; the cases stay queued")
             finally:
