@@ -36,6 +36,7 @@ from accord.core.audit import audit_record
 from accord.core.calendar import BusinessCalendar
 from accord.core.crypto import search_tokens
 from accord.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from accord.core.prepared import PreparedInsert
 from accord.core.models import Area
 from accord.earlywarning import hooks as ew_hooks
 
@@ -218,25 +219,38 @@ def case_create(*, actor: User | None, data: CaseInput) -> tuple[Case, str]:
     ]
     tokens = description_tokens(case)
     role = primary_role(actor) if not anonymous else ""
+    # The year's reference counter is a row lock that every filing takes: it is taken last,
+    # so that on PostgreSQL filings overlap until then. Until that moment the row holds a
+    # placeholder no other transaction can see.
+    case.reference = f"~{case.row_key.hex[:23]}"
+    event = CaseEvent(
+        case=case,
+        created_at=now,
+        actor=None if anonymous else actor,
+        actor_role=role,
+        action="register",
+        to_status=case.status,
+        data={"tier": case.tier, "channel": channel, "routing": case.routing},
+    )
+    # The statements, with their encrypted fields sealed and blind indexes computed, are
+    # compiled before the transaction: on SQLite it holds the one write lock, so it should
+    # only send them (see core.prepared).
+    inserts = (
+        PreparedInsert([case], returning_pk=True),
+        PreparedInsert(parties, parent="case"),
+        PreparedInsert(tokens, parent="case"),
+        PreparedInsert([event], parent="case"),
+    )
     with transaction.atomic():
-        # The year's reference counter is a row lock that every filing takes: it is taken
-        # last, so that on PostgreSQL filings overlap until then. Until that moment the row
-        # holds a placeholder no other transaction can see.
-        case.reference = f"~{case.row_key.hex[:23]}"
-        case.save()
-        Party.objects.bulk_create(parties)
-        CaseSearchToken.objects.bulk_create(tokens)
-        CaseEvent.objects.create(
-            case=case,
-            created_at=now,
-            actor=None if anonymous else actor,
-            actor_role=role,
-            action="register",
-            to_status=case.status,
-            data={"tier": case.tier, "channel": channel, "routing": case.routing},
-        )
+        case_id = inserts[0].run()
+        for insert in inserts[1:]:
+            insert.run(parent_id=case_id)
         case.reference = next_reference(now.year)
-        Case.objects.filter(pk=case.pk).update(reference=case.reference)
+        with connection.cursor() as cur:
+            cur.execute(
+                f"UPDATE {Case._meta.db_table} SET reference = %s WHERE id = %s",  # noqa: S608
+                [case.reference, case_id],
+            )
         ew_hooks.on_case_created(case)  # indicators, group check, risk (or queue them)
         audit_record(
             actor=actor,

@@ -87,7 +87,11 @@ def _append(
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEYS[model.CHAIN]])
-    last = model.objects.order_by("-seq").values("seq", "hash").first()
+    with connection.cursor() as cur:
+        table = connection.ops.quote_name(model._meta.db_table)
+        cur.execute(f"SELECT seq, hash FROM {table} ORDER BY seq DESC LIMIT 1")  # noqa: S608
+        row = cur.fetchone()
+    last = {"seq": row[0], "hash": row[1]} if row else None
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     event = model(
         seq=(last["seq"] + 1) if last else 1,

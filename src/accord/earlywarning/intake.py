@@ -56,7 +56,12 @@ _LOCAL_WORKER_LOCK = threading.Lock()  # SQLite databases without a file (tests)
 def enqueue(case: Case) -> None:
     """Queue a case just filed (in the filing's transaction) and wake this process's worker
     once the filing commits."""
-    PendingIntake.objects.create(case=case, queued_at=timezone.now())
+    # One plain statement: on SQLite the filing's transaction holds the one write lock.
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {PendingIntake._meta.db_table} (case_id, queued_at) VALUES (%s, %s)",  # noqa: S608
+            [case.pk, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
     transaction.on_commit(DRAINER.poke)
 
 
