@@ -36,8 +36,8 @@ from accord.core.audit import audit_record
 from accord.core.calendar import BusinessCalendar
 from accord.core.crypto import search_tokens
 from accord.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from accord.core.prepared import PreparedInsert
 from accord.core.models import Area
+from accord.core.prepared import PreparedInsert
 from accord.earlywarning import hooks as ew_hooks
 
 MAX_DESCRIPTION = 5000
