@@ -48,7 +48,7 @@ from accord.earlywarning.models import (
     Freq,
     TaskKind,
 )
-from accord.earlywarning.similarity import cosine, group_threshold, ngrams
+from accord.earlywarning.similarity import cosine_matrix, gram_codes, group_threshold
 
 MAX_TEXT = 5000
 NEAR_DUPLICATE = "near-duplicate"
@@ -286,19 +286,27 @@ def _neardup_hits(group: list[Case], town: Area, now: dt.datetime | None) -> lis
     )
     # Descriptions are encrypted at rest: they are compared after decryption, in memory,
     # and only within one township, category and fortnight (the most recent NEARDUP_LOOKBACK).
-    grams_of = _grams_of([(pk, key) for pk, key, _at in rows if pk not in times])
+    codes_of = _codes_of([(pk, key) for pk, key, _at in rows if pk not in times])
     for case in group:
-        g = ngrams(case.description)
-        _GRAMS.put((case.pk, case.row_key), g)
-        grams_of[(case.pk, case.row_key)] = g
+        c = gram_codes(case.description)
+        _GRAMS.put((case.pk, case.row_key), c)
+        codes_of[(case.pk, case.row_key)] = c
+    # Every case of the group against every row at once; each case then keeps the rows it
+    # would have been compared with alone (the NEARDUP_LOOKBACK most recent before it).
+    sims = cosine_matrix(
+        [codes_of[(c.pk, c.row_key)] for c in group], [codes_of[(pk, k)] for pk, k, _at in rows]
+    )
+    row_pk = np.array([pk for pk, _key, _at in rows], dtype=np.int64)
+    row_us = np.array([_micros(at) for _pk, _key, at in rows], dtype=np.int64)
+    window_us = _micros(window)
     hits: list[GroupHit] = []
-    for case in group:
+    for i, case in enumerate(group):
         t = times[case.pk]
-        mine = grams_of[(case.pk, case.row_key)]
-        before = [(pk, key) for pk, key, at in rows if pk != case.pk and t - window <= at <= t][
-            :NEARDUP_LOOKBACK
-        ]
-        similar = [pk for pk, key in before if cosine(mine, grams_of[(pk, key)]) >= nd_sim]
+        t_us = _micros(t)
+        before = np.flatnonzero(
+            (row_pk != case.pk) & (row_us >= t_us - window_us) & (row_us <= t_us)
+        )[:NEARDUP_LOOKBACK]
+        similar = row_pk[before[sims[i, before] >= nd_sim]].tolist()
         if len(similar) + 1 >= nd_min:
             hits.append(
                 GroupHit(
@@ -413,21 +421,21 @@ def _apply_hit(h: GroupHit) -> Alert:
 
 
 class _GramCache:
-    """(case id, row key) → n-gram set of its description, most recently used first, per
-    process. The row key is random per row, so a reused id (a rolled-back test) never hits.
+    """(case id, row key) → bigram codes of its description (`gram_codes`), most recently
+    used first, per process. The row key is random per row, so a reused id (a rolled-back test) never hits.
 
     Every filing is compared with up to NEARDUP_LOOKBACK recent cases of its township and
     category; decrypting and cutting those again for each filing was most of the intake's
     time. Descriptions never change after filing (purge empties them, and anonymised cases are
-    not compared), so an entry never goes stale. It holds derived sets in memory only, never in
+    not compared), so an entry never goes stale. It holds derived codes in memory only, never in
     the database."""
 
     def __init__(self, size: int = 8192) -> None:
         self.size = size
-        self._d: OrderedDict[tuple[int, Any], frozenset[str]] = OrderedDict()
+        self._d: OrderedDict[tuple[int, Any], np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_many(self, keys: Iterable[tuple[int, Any]]) -> dict[tuple[int, Any], frozenset[str]]:
+    def get_many(self, keys: Iterable[tuple[int, Any]]) -> dict[tuple[int, Any], np.ndarray]:
         with self._lock:
             out = {}
             for key in keys:
@@ -437,7 +445,7 @@ class _GramCache:
                     out[key] = g
             return out
 
-    def put(self, key: tuple[int, Any], grams: frozenset[str]) -> None:
+    def put(self, key: tuple[int, Any], grams: np.ndarray) -> None:
         with self._lock:
             self._d[key] = grams
             self._d.move_to_end(key)
@@ -448,14 +456,25 @@ class _GramCache:
 _GRAMS = _GramCache()
 
 
-def _grams_of(keys: list[tuple[int, Any]]) -> dict[tuple[int, Any], frozenset[str]]:
-    """The n-gram sets of these cases' descriptions (from the cache, else decrypted)."""
+def _micros(value: dt.datetime | dt.timedelta) -> int:
+    """A time (since the epoch) or a duration in whole microseconds: exact integers, so that
+    the window test compares exactly like the datetimes themselves."""
+    if isinstance(value, dt.timedelta):
+        return value // dt.timedelta(microseconds=1)
+    return (value - _EPOCH) // dt.timedelta(microseconds=1)
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _codes_of(keys: list[tuple[int, Any]]) -> dict[tuple[int, Any], np.ndarray]:
+    """The bigram codes of these cases' descriptions (from the cache, else decrypted)."""
     found = _GRAMS.get_many(keys)
     missing = [pk for pk, row_key in keys if (pk, row_key) not in found]
     if missing:
         rows = Case.objects.filter(pk__in=missing).values_list("pk", "description", "row_key")
         for pk, raw, row_key in rows:
-            g = ngrams(_plain(raw, row_key))
+            g = gram_codes(_plain(raw, row_key))
             _GRAMS.put((pk, row_key), g)
             found[(pk, row_key)] = g
     return found

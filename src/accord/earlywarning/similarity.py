@@ -11,6 +11,8 @@ import math
 import re
 import unicodedata
 
+import numpy as np
+from scipy.sparse import csr_matrix
 from scipy.stats import poisson
 
 _SEP = re.compile(r"[\W_]+", re.UNICODE)
@@ -37,6 +39,41 @@ def cosine(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / math.sqrt(len(a) * len(b))
+
+
+def gram_codes(text: str) -> np.ndarray:
+    """The character bigrams of `ngrams(text)` as exact integers, sorted: a pair is its two
+    code points (21 bits each); a one-character text is its code point over 21 set bits,
+    which no pair can be (code points end at 0x10FFFF). For `cosine_matrix`."""
+    codes = sorted(
+        (ord(g[0]) << 21) | (ord(g[1]) if len(g) == 2 else 0x1FFFFF) for g in ngrams(text, 2)
+    )
+    return np.array(codes, dtype=np.int64)
+
+
+def cosine_matrix(queries: list[np.ndarray], rows: list[np.ndarray]) -> np.ndarray:
+    """`cosine` of every query against every row (an array of len(queries) × len(rows)),
+    from `gram_codes`: the intersections are counted with one sparse matrix product instead
+    of a set intersection per pair. The values are exactly those of `cosine` (the same
+    integer counts, one division and one square root each)."""
+    out = np.zeros((len(queries), len(rows)))
+    if not queries or not rows:
+        return out
+    q_len = np.array([len(a) for a in queries], dtype=np.int64)
+    r_len = np.array([len(b) for b in rows], dtype=np.int64)
+    _values, cols = np.unique(np.concatenate([*queries, *rows]), return_inverse=True)
+    width = int(cols.max()) + 1 if cols.size else 1
+    split = int(q_len.sum())
+
+    def matrix(lengths: np.ndarray, columns: np.ndarray) -> csr_matrix:
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        ones = np.ones(len(columns), dtype=np.int64)
+        return csr_matrix((ones, columns, indptr), shape=(len(lengths), width))
+
+    inter = (matrix(q_len, cols[:split]) @ matrix(r_len, cols[split:]).T).toarray()
+    denom = np.sqrt((q_len[:, None] * r_len[None, :]).astype(np.float64))
+    np.divide(inter, denom, out=out, where=denom > 0)
+    return out
 
 
 def similarity(a: str, b: str, n: int = 2) -> float:
