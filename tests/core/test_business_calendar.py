@@ -124,3 +124,17 @@ def test_load_reads_the_holiday_table():
     assert cal.workdays == frozenset({D(2025, 9, 28)})
     assert cal.is_working_day(D(2025, 10, 1)) is False  # a Wednesday off
     assert cal.is_working_day(D(2025, 9, 28)) is True  # a Sunday worked
+
+
+@pytest.mark.django_db
+def test_load_sees_every_change_at_once_and_reuses_an_unchanged_calendar():
+    day = Holiday.objects.create(date=D(2025, 10, 1), kind=Holiday.Kind.HOLIDAY)
+    first = BusinessCalendar.load()
+    assert BusinessCalendar.load() is first  # same rows: built once
+    Holiday.objects.filter(pk=day.pk).update(date=D(2025, 10, 2))  # edited in place
+    assert BusinessCalendar.load().holidays == frozenset({D(2025, 10, 2)})
+    Holiday.objects.filter(pk=day.pk).update(kind=Holiday.Kind.WORKDAY)
+    cal = BusinessCalendar.load()
+    assert cal.holidays == frozenset() and cal.workdays == frozenset({D(2025, 10, 2)})
+    Holiday.objects.all().delete()
+    assert BusinessCalendar.load() == BusinessCalendar()

@@ -18,6 +18,8 @@ ACCORD_UPLOAD_DIR     where evidence uploads are stored (default $ACCORD_DATA_DI
 ACCORD_EW_INTAKE      inline | deferred: early warning's work on a new case (indicator counts,
                       group-dispute check, risk score) in the filing's transaction, or queued
                       and done in batches just after it (default: deferred in production)
+ACCORD_SWITCH_INTERVAL seconds between thread switches in a server process (default 0.001;
+                      Python's own default is 0.005); see docs/operations.md
 """
 
 from __future__ import annotations
@@ -348,6 +350,13 @@ if ACCORD_EW_INTAKE not in ("inline", "deferred"):
 ACCORD_EW_INTAKE_BATCH = int(os.environ.get("ACCORD_EW_INTAKE_BATCH", "50"))
 ACCORD_EW_INTAKE_SWEEP = float(os.environ.get("ACCORD_EW_INTAKE_SWEEP", "5"))
 ACCORD_EW_INTAKE_GATHER = float(os.environ.get("ACCORD_EW_INTAKE_GATHER", "0.2"))
+# How often a server process's threads hand over the interpreter lock (sys.setswitchinterval,
+# set in config/wsgi.py). A thread inside a write transaction gives it up at every statement;
+# with Python's default of 5 ms it then waits up to that long behind request threads doing
+# other work, while every other writer waits for it (docs/operations.md, "Load").
+ACCORD_SWITCH_INTERVAL = float(os.environ.get("ACCORD_SWITCH_INTERVAL", "0.001"))
+if not 0.0001 <= ACCORD_SWITCH_INTERVAL <= 0.1:
+    raise ImproperlyConfigured("ACCORD_SWITCH_INTERVAL must be between 0.0001 and 0.1 seconds")
 
 # --- Data protection (field encryption, audit, retention; see docs/security-data.md) -------
 # Keys are separate from SECRET_KEY. ACCORD_FIELD_KEYS = "id:base64key[,id:base64key...]"

@@ -11,6 +11,9 @@ from typing import Literal
 
 DayCount = Literal["calendar", "working"]
 
+# The Holiday rows last read and the calendar built from them (per process).
+_LOADED: tuple[list, BusinessCalendar] | None = None
+
 
 @dataclass(frozen=True)
 class BusinessCalendar:
@@ -19,13 +22,28 @@ class BusinessCalendar:
 
     @classmethod
     def load(cls) -> BusinessCalendar:
+        """The calendar as the Holiday table has it now. Every call reads the table (one plain
+        query), so a change is seen at once; the calendar built from the rows is reused while
+        they are unchanged (every filing computes a deadline)."""
+        global _LOADED
+        from django.db import connection
+
         from accord.core.models import Holiday
 
-        rows = list(Holiday.objects.values_list("date", "kind"))
-        return cls(
-            holidays=frozenset(d for d, k in rows if k == Holiday.Kind.HOLIDAY),
-            workdays=frozenset(d for d, k in rows if k == Holiday.Kind.WORKDAY),
+        with connection.cursor() as cur:
+            table = connection.ops.quote_name(Holiday._meta.db_table)
+            cur.execute(f"SELECT date, kind FROM {table} ORDER BY date, kind")  # noqa: S608
+            rows = cur.fetchall()
+        cached = _LOADED
+        if cached is not None and cached[0] == rows:
+            return cached[1]
+        days = [(d if isinstance(d, dt.date) else dt.date.fromisoformat(d), k) for d, k in rows]
+        calendar = cls(
+            holidays=frozenset(d for d, k in days if k == Holiday.Kind.HOLIDAY),
+            workdays=frozenset(d for d, k in days if k == Holiday.Kind.WORKDAY),
         )
+        _LOADED = (rows, calendar)
+        return calendar
 
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.workdays:
