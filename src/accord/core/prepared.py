@@ -38,7 +38,7 @@ class PreparedInsert:
         using: str = "default",
     ) -> None:
         self.using, self.returning_pk, self.objs = using, returning_pk, list(objs)
-        self.statements: list[tuple[str, list[Any], list[int]]] = []
+        self.statements: list[tuple[str, list[Any], list[tuple[int, int | None]]]] = []
         self.parent_attname: str | None = None
         if not objs:
             return
@@ -64,8 +64,15 @@ class PreparedInsert:
             if returning_pk:
                 compiler.returning_fields = [opts.pk]
             for sql, params in compiler.as_sql():
-                params = list(params)
-                marks = [i for i, p in enumerate(params) if type(p) is int and p == _PARENT_MARK]
+                # A parameter is one value, or (PostgreSQL's bulk INSERT … UNNEST) one array
+                # per column.
+                params = [list(p) if isinstance(p, list | tuple) else p for p in params]
+                marks = [
+                    (i, j)
+                    for i, p in enumerate(params)
+                    for j, v in (enumerate(p) if isinstance(p, list) else [(None, p)])
+                    if type(v) is int and v == _PARENT_MARK
+                ]
                 if parent is not None and len(marks) != len(objs[start : start + batch]):
                     raise AssertionError("could not place the parent id in the statement")
                 self.statements.append((sql, params, marks))
@@ -76,8 +83,11 @@ class PreparedInsert:
         new_pk = None
         with connections[self.using].cursor() as cur:
             for sql, params, marks in self.statements:
-                for i in marks:
-                    params[i] = parent_id
+                for i, j in marks:
+                    if j is None:
+                        params[i] = parent_id
+                    else:
+                        params[i][j] = parent_id
                 cur.execute(sql, params)
                 if self.returning_pk:
                     new_pk = cur.fetchone()[0]
