@@ -12,10 +12,7 @@ background thread that works the queue right after the commit, in batches:
   PostgreSQL advisory lock, or a file lock beside the SQLite database). Without it every
   process's thread read the same oldest rows and ran the same group check, and all but one
   then found nothing left to claim; a thread that finds the lock taken waits for it and then
-  works what is still queued;
-- on PostgreSQL a transaction-scoped advisory lock also lets one batch write at a time (two
-  batches could otherwise both open the same group alert), e.g. against `accord detect` run
-  by hand; SQLite's write lock (transactions are IMMEDIATE) does the same;
+  works what is still queued (so two batches never both open the same group alert);
 - after a wake-up it waits ACCORD_EW_INTAKE_GATHER seconds (0.2) so that a batch gathers;
 - the thread also wakes every ACCORD_EW_INTAKE_SWEEP seconds, so rows queued by a process that
   died are worked by the others (or at the next start);
@@ -46,9 +43,7 @@ from accord.earlywarning.models import PendingIntake
 
 log = logging.getLogger(__name__)
 
-# pg_advisory_xact_lock key: "ACCORD-EW" as a number; only this module takes it.
-_PG_LOCK = 0x4143_4557
-# pg_advisory_lock key of the one queue worker ("ACCORD-EWQ").
+# pg_advisory_lock key of the one queue worker ("ACCORD-EWQ"); only this module takes it.
 _PG_WORKER_LOCK = 0x4143_4557_51
 _LOCAL_WORKER_LOCK = threading.Lock()  # SQLite databases without a file (tests)
 
@@ -107,9 +102,6 @@ def work_batch(limit: int | None = None) -> int:
     )
     hits = group_hits_batch(cases)
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK])
         claimed = _claim(ids)
         if not claimed:
             return 0
