@@ -32,12 +32,13 @@ from accord.cases.models import (
     Counter,
     Party,
 )
-from accord.core.audit import audit_record
+from accord.core.audit import audit_record, audit_records, current_source
 from accord.core.calendar import BusinessCalendar
 from accord.core.crypto import search_tokens
 from accord.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from accord.core.groupcommit import GroupCommit
 from accord.core.models import Area
-from accord.core.prepared import PreparedInsert
+from accord.core.prepared import PreparedRows, Select, insert
 from accord.earlywarning import hooks as ew_hooks
 
 MAX_DESCRIPTION = 5000
@@ -102,18 +103,24 @@ def description_tokens(case: Case) -> list[CaseSearchToken]:
 
 
 def next_reference(year: int) -> str:
-    """The year's next case reference. One `UPDATE … RETURNING` (SQLite ≥ 3.35, PostgreSQL)
-    takes the row lock and the new value together; the year's first case creates the row."""
+    """The year's next case reference."""
+    return next_references(year, 1)[0]
+
+
+def next_references(year: int, n: int) -> list[str]:
+    """The year's next `n` case references. One `UPDATE … RETURNING` (SQLite ≥ 3.35,
+    PostgreSQL) takes the row lock and the new value together; the year's first case creates
+    the row."""
     name = f"case-{year}"
-    sql = "UPDATE cases_counter SET value = value + 1 WHERE name = %s RETURNING value"
+    sql = "UPDATE cases_counter SET value = value + %s WHERE name = %s RETURNING value"
     with connection.cursor() as cur:
-        cur.execute(sql, [name])
+        cur.execute(sql, [n, name])
         row = cur.fetchone()
         if row is None:
             Counter.objects.get_or_create(name=name)
-            cur.execute(sql, [name])
+            cur.execute(sql, [n, name])
             row = cur.fetchone()
-    return f"AC-{year}-{row[0]:07d}"
+    return [f"AC-{year}-{v:07d}" for v in range(row[0] - n + 1, row[0] + 1)]
 
 
 def handling_area_for(area: Area, tier: str) -> Area:
@@ -138,13 +145,17 @@ def _set_deadline(case: Case, calendar: BusinessCalendar | None = None) -> None:
     case.deadline_warning = warning_date(entered, case.deadline)
 
 
+_ACTIVE_CATEGORY = Select(Category, "code = %s AND active = %s")
+_AREA = Select(Area, "code = %s")
+
+
 def case_create(*, actor: User | None, data: CaseInput) -> tuple[Case, str]:
     """Take in a case: validate, route, save with its parties and first event.
     Returns the case and its tracking secret (shown once, stored hashed)."""
-    category = Category.objects.filter(code=data.category, active=True).first()
+    category = _ACTIVE_CATEGORY.one([data.category, True])
     if category is None:
         raise ValidationFailed(f"unknown category {data.category!r}", code="unknown_category")
-    area = Area.objects.filter(code=data.area).first()
+    area = _AREA.one([data.area])
     if area is None:
         raise ValidationFailed(f"unknown area {data.area!r}", code="unknown_area")
     description = data.description.strip()
@@ -219,9 +230,7 @@ def case_create(*, actor: User | None, data: CaseInput) -> tuple[Case, str]:
     ]
     tokens = description_tokens(case)
     role = primary_role(actor) if not anonymous else ""
-    # The year's reference counter is a row lock that every filing takes: it is taken last,
-    # so that on PostgreSQL filings overlap until then. Until that moment the row holds a
-    # placeholder no other transaction can see.
+    # A placeholder, unique to the row, until the write takes the year's counter.
     case.reference = f"~{case.row_key.hex[:23]}"
     event = CaseEvent(
         case=case,
@@ -232,35 +241,72 @@ def case_create(*, actor: User | None, data: CaseInput) -> tuple[Case, str]:
         to_status=case.status,
         data={"tier": case.tier, "channel": channel, "routing": case.routing},
     )
-    # The statements, with their encrypted fields sealed and blind indexes computed, are
-    # compiled before the transaction: on SQLite it holds the one write lock, so it should
-    # only send them (see core.prepared).
-    inserts = (
-        PreparedInsert([case], returning_pk=True),
-        PreparedInsert(parties, parent="case"),
-        PreparedInsert(tokens, parent="case"),
-        PreparedInsert([event], parent="case"),
-    )
-    with transaction.atomic():
-        case_id = inserts[0].run()
-        for insert in inserts[1:]:
-            insert.run(parent_id=case_id)
-        case.reference = next_reference(now.year)
-        with connection.cursor() as cur:
-            cur.execute(
-                f"UPDATE {Case._meta.db_table} SET reference = %s WHERE id = %s",  # noqa: S608
-                [case.reference, case_id],
-            )
-        ew_hooks.on_case_created(case)  # indicators, group check, risk (or queue them)
-        audit_record(
-            actor=actor,
-            role=role,
-            action="case.create",
-            object_type="case",
-            object_id=case.reference,
-            data={"category": category.code, "area": area.code, "tier": case.tier},
+    # The rows, with their encrypted fields sealed and blind indexes computed, are prepared
+    # before the transaction: on SQLite it holds the one write lock, so it should only send
+    # them (see core.prepared). The audit event's address is the request's.
+    FILINGS.submit(
+        _Filing(
+            case=case,
+            rows=(
+                PreparedRows([case]),
+                PreparedRows(parties, parent="case"),
+                PreparedRows(tokens, parent="case"),
+                PreparedRows([event], parent="case"),
+            ),
+            audit={
+                "actor": actor,
+                "role": role,
+                "action": "case.create",
+                "object_type": "case",
+                "data": {"category": category.code, "area": area.code, "tier": case.tier},
+                "source": current_source.get(),
+            },
         )
+    )
     return case, secret
+
+
+@dataclass
+class _Filing:
+    case: Case
+    rows: tuple[PreparedRows, ...]  # the case, its parties, keyword tokens, first event
+    audit: dict[str, Any]
+
+
+def _write_filings(filings: list[_Filing]) -> None:
+    """Write filings in the current transaction (one, or a group commit's several): a few
+    multi-row statements whatever their number."""
+    back = insert([f.rows[0] for f in filings], returning=("id", "reference"))
+    ids = {placeholder: pk for pk, placeholder in back}
+    for f in filings:
+        f.case.pk = ids[f.case.reference]
+    case_ids = [f.case.pk for f in filings]
+    for k in range(1, len(filings[0].rows)):
+        insert([f.rows[k] for f in filings], parent_ids=case_ids)
+    # The year's reference counter is a row lock that every filing takes: it is taken last,
+    # so that on PostgreSQL filings overlap until then. Until that moment the rows hold
+    # placeholders no other transaction can see.
+    years: dict[int, list[_Filing]] = {}
+    for f in filings:
+        years.setdefault(f.case.created_at.year, []).append(f)
+    for year, group in years.items():
+        for f, reference in zip(group, next_references(year, len(group)), strict=True):
+            f.case.reference = reference
+    whens = " ".join(["WHEN %s THEN %s"] * len(filings))
+    marks = ", ".join(["%s"] * len(filings))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"UPDATE {Case._meta.db_table} SET reference = CASE id {whens} END "  # noqa: S608
+            f"WHERE id IN ({marks})",
+            [v for f in filings for v in (f.case.pk, f.case.reference)] + case_ids,
+        )
+    cases = [f.case for f in filings]
+    ew_hooks.on_cases_created(cases)  # indicators, group check, risk (or queue them)
+    audit_records([{**f.audit, "object_id": f.case.reference} for f in filings])
+
+
+# Filings of concurrent requests are written together (see core.groupcommit).
+FILINGS: GroupCommit[_Filing] = GroupCommit(_write_filings)
 
 
 def capabilities(user: User | None, case: Case) -> set[str]:

@@ -72,18 +72,15 @@ def checkpoint_mac(chain: str, seq: int, head_hash: str) -> str:
     return hmac.new(keyring().audit_key, msg, hashlib.sha256).hexdigest()
 
 
-def _append(
-    model: type[ChainedEvent],
-    *,
-    actor: Any | None,
-    action: str,
-    object_type: str,
-    object_id: str | int,
-    data: dict[str, Any] | None,
-    role: str,
-    outcome: str,
-    source: str | None,
-) -> ChainedEvent:
+def _append(model: type[ChainedEvent], **event: Any) -> ChainedEvent:
+    return _append_many(model, [event])[0]
+
+
+def _append_many(model: type[ChainedEvent], events: list[dict[str, Any]]) -> list[ChainedEvent]:
+    """Append `events` (each: actor, action, object_type, object_id, data, role, outcome,
+    source) to the chain, in order: one read of the head, one INSERT."""
+    from accord.core.prepared import PreparedRows, insert
+
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEYS[model.CHAIN]])
@@ -91,29 +88,37 @@ def _append(
         table = connection.ops.quote_name(model._meta.db_table)
         cur.execute(f"SELECT seq, hash FROM {table} ORDER BY seq DESC LIMIT 1")  # noqa: S608
         row = cur.fetchone()
-    last = {"seq": row[0], "hash": row[1]} if row else None
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    event = model(
-        seq=(last["seq"] + 1) if last else 1,
-        # Microsecond precision survives every backend, so the hash recomputes exactly.
-        created_at=timezone.now(),
-        actor_id=actor.pk if is_user else None,
-        actor_username=actor.get_username() if is_user else "",
-        actor_role=role,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        data=json.loads(json.dumps(data or {}, default=str)),
-        source=(current_source.get() if source is None else source)[:64],
-        outcome=outcome,
-        prev_hash=last["hash"] if last else GENESIS,
-    )
-    event.hash = chain_hash(event.prev_hash, event)
-    event.save(force_insert=True)
+    seq, prev = (row[0], row[1]) if row else (0, GENESIS)
     every = getattr(settings, "ACCORD_AUDIT_CHECKPOINT_EVERY", 0)
-    if every and event.seq % every == 0:
-        _checkpoint(model.CHAIN, event.seq, event.hash)
-    return event
+    out: list[ChainedEvent] = []
+    checkpoints: list[tuple[int, str]] = []
+    for e in events:
+        actor, source = e.get("actor"), e.get("source")
+        is_user = actor is not None and getattr(actor, "is_authenticated", False)
+        seq += 1
+        event = model(
+            seq=seq,
+            # Microsecond precision survives every backend, so the hash recomputes exactly.
+            created_at=timezone.now(),
+            actor_id=actor.pk if is_user else None,
+            actor_username=actor.get_username() if is_user else "",
+            actor_role=e.get("role", ""),
+            action=e["action"],
+            object_type=e.get("object_type", ""),
+            object_id=str(e.get("object_id", "")),
+            data=json.loads(json.dumps(e.get("data") or {}, default=str)),
+            source=(current_source.get() if source is None else source)[:64],
+            outcome=e.get("outcome", "ok"),
+            prev_hash=prev,
+        )
+        event.hash = prev = chain_hash(event.prev_hash, event)
+        out.append(event)
+        if every and seq % every == 0:
+            checkpoints.append((seq, event.hash))
+    insert([PreparedRows(out)])
+    for cp_seq, cp_hash in checkpoints:
+        _checkpoint(model.CHAIN, cp_seq, cp_hash)
+    return out
 
 
 def _checkpoint(chain: str, seq: int, head_hash: str) -> AuditCheckpoint:
@@ -149,8 +154,8 @@ def audit_at_end() -> Iterator[None]:
     finally:
         _held.reset(token)
     if outer is None:
-        for kwargs in held:
-            _append(AuditEvent, **kwargs)
+        if held:
+            _append_many(AuditEvent, held)
 
 
 def audit_record(
@@ -186,6 +191,20 @@ def audit_record(
     event["source"] = current_source.get() if source is None else source
     held.append(event)
     return None
+
+
+def audit_records(events: list[dict[str, Any]]) -> None:
+    """Append several change events in order (each dict holds `audit_record`'s arguments),
+    with one read of the chain's head and one INSERT. Must run inside the transaction of the
+    changes they record; `source` should be given (the request that made the change)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_records must be called inside the changes' transaction")
+    held = _held.get()
+    if held is None:
+        _append_many(AuditEvent, events)
+        return
+    for e in events:
+        audit_record(**e)
 
 
 def access_record(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accord.core.prepared import Select
+
 
 class Level(models.TextChoices):
     CITY = "city", _("City")
@@ -81,8 +83,8 @@ class Area(models.Model):
         todo = [a for a in areas if a.known_ancestors() is None]
         if not todo:
             return
-        codes = {c for a in todo for c in a.ancestor_codes()}
-        rows = {a.code: a for a in Area.objects.filter(code__in=codes)}
+        codes = sorted({c for a in todo for c in a.ancestor_codes()})
+        rows = {a.code: a for a in _AREAS_BY_CODE.all(codes)}
         for a in todo:
             chain = [a if c == a.code else rows[c] for c in a.ancestor_codes() if c in rows]
             a.__dict__["_ancestors"] = (a.path, chain)
@@ -97,6 +99,10 @@ class Area(models.Model):
         if self.level == level:
             return self
         return next((a for a in self.ancestors() if a.level == level), None)
+
+
+# Areas by code, for `Area.load_ancestors` (routing needs them at every filing).
+_AREAS_BY_CODE = Select(Area, "code IN ({marks})")
 
 
 class Holiday(models.Model):

@@ -1,100 +1,183 @@
-"""INSERT statements compiled by Django's own SQL compiler before the transaction that runs
-them.
+"""Statements whose Python work is done before the transaction that sends them.
 
 SQLite has one writer at a time, and the write lock is held from `BEGIN IMMEDIATE` to
 `COMMIT`: whatever Python does in between — building model instances into SQL, sealing
 encrypted fields, computing blind indexes — every other filing waits for. On a loaded server
 the thread holding the lock is also preempted by the others, so a few milliseconds of Python
-inside the transaction become ten. `PreparedInsert` does all of that first (`pre_save`,
-`get_db_prep_save`, the compiler's `as_sql`), so the transaction only sends finished
-statements. The rows are the ones `Model.save()` / `bulk_create()` would write: same fields,
-same values, same encryption; no model signals are sent (Accord has no model-save receivers).
+inside the transaction become ten.
 
-A child row whose parent is inserted in the same transaction gets the parent's id at run
-time: `PreparedInsert(children, parent="case")` compiles them with a marker in place of the
-foreign key and `run(parent_id=...)` puts the id in.
+- `PreparedRows` takes the rows of one model and prepares their values at once (`pre_save`,
+  `get_db_prep_save`: the values `Model.save()` / `bulk_create()` would write, with the same
+  encryption). `insert()` sends any number of them as multi-row `INSERT … VALUES` statements
+  inside the caller's transaction. No model signals are sent (Accord has no model-save
+  receivers). A child row whose parent is inserted in the same transaction gets the parent's
+  id at run time: `PreparedRows(children, parent="case")`, then `insert(..., parent_ids=...)`.
+- `Select` reads a model's rows by a fixed `WHERE` clause compiled once, with Django's own
+  converters (decryption included), for the hot lookups of intake where building a QuerySet
+  cost more than running it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from django.db import connections
-from django.db.models import AutoField, Model
-from django.db.models.sql import InsertQuery
-
-# A value no foreign key holds: compiled into the parent's place, replaced at run time.
-_PARENT_MARK = -(2**62) + 7
+from django.db.models import AutoField, Field, Model
 
 
-class PreparedInsert:
+@lru_cache(maxsize=256)
+def _insert_fields(model: type[Model], with_pk: bool) -> tuple[Field, ...]:
+    fields = tuple(
+        f
+        for f in model._meta.concrete_fields
+        if not f.generated and (with_pk or not isinstance(f, AutoField))
+    )
+    for f in fields:
+        if hasattr(f, "get_placeholder"):  # none in Accord; Django's compiler handles them
+            raise TypeError(f"{model.__name__}.{f.name} needs its own SQL placeholder")
+    return fields
+
+
+class PreparedRows:
+    """The rows of `objs` (one model), their values prepared for the database now."""
+
     def __init__(
-        self,
-        objs: Sequence[Model],
-        *,
-        parent: str | None = None,
-        returning_pk: bool = False,
-        using: str = "default",
+        self, objs: Sequence[Model], *, parent: str | None = None, using: str = "default"
     ) -> None:
-        self.using, self.returning_pk, self.objs = using, returning_pk, list(objs)
-        self.statements: list[tuple[str, list[Any], list[tuple[int, int | None]]]] = []
+        self.objs, self.using = list(objs), using
+        self.model: type[Model] | None = type(self.objs[0]) if self.objs else None
+        self.fields: tuple[Field, ...] = ()
+        self.rows: list[list[Any]] = []
         self.parent_attname: str | None = None
-        if not objs:
+        self.parent_col: int | None = None
+        if self.model is None:
             return
-        if returning_pk and len(objs) != 1:
-            raise ValueError("returning_pk compiles one row")
-        model = type(objs[0])
-        opts = model._meta
-        conn = connections[using]
-        fields = [
-            f
-            for f in opts.concrete_fields
-            if not f.generated and not (isinstance(f, AutoField) and objs[0].pk is None)
-        ]
+        opts = self.model._meta
+        self.fields = _insert_fields(self.model, self.objs[0].pk is not None)
         if parent is not None:
             self.parent_attname = opts.get_field(parent).attname
-            for obj in objs:
-                setattr(obj, self.parent_attname, _PARENT_MARK)
-        batch = max(1, conn.ops.bulk_batch_size(fields, objs))
-        for start in range(0, len(objs), batch):
-            query = InsertQuery(model)
-            query.insert_values(fields, objs[start : start + batch], raw=False)
-            compiler = query.get_compiler(using=using)
-            if returning_pk:
-                compiler.returning_fields = [opts.pk]
-            for sql, params in compiler.as_sql():
-                # A parameter is one value, or (PostgreSQL's bulk INSERT … UNNEST) one array
-                # per column.
-                params = [list(p) if isinstance(p, list | tuple) else p for p in params]
-                marks = [
-                    (i, j)
-                    for i, p in enumerate(params)
-                    for j, v in (enumerate(p) if isinstance(p, list) else [(None, p)])
-                    if type(v) is int and v == _PARENT_MARK
-                ]
-                if parent is not None and len(marks) != len(objs[start : start + batch]):
-                    raise AssertionError("could not place the parent id in the statement")
-                self.statements.append((sql, params, marks))
+            self.parent_col = [f.attname for f in self.fields].index(self.parent_attname)
+        conn = connections[using]
+        self.rows = [
+            [f.get_db_prep_save(f.pre_save(obj, True), connection=conn) for f in self.fields]
+            for obj in self.objs
+        ]
 
-    def run(self, *, parent_id: int | None = None) -> int | None:
-        """Execute inside the caller's transaction. Returns the new primary key when compiled
-        with `returning_pk`; sets it, and the parent id, on the instances."""
-        new_pk = None
-        with connections[self.using].cursor() as cur:
-            for sql, params, marks in self.statements:
-                for i, j in marks:
-                    if j is None:
-                        params[i] = parent_id
-                    else:
-                        params[i][j] = parent_id
-                cur.execute(sql, params)
-                if self.returning_pk:
-                    new_pk = cur.fetchone()[0]
-        for obj in self.objs:
-            if self.parent_attname is not None:
-                setattr(obj, self.parent_attname, parent_id)
-            obj._state.adding, obj._state.db = False, self.using
-        if self.returning_pk and self.objs:
-            self.objs[0].pk = new_pk
-        return new_pk
+
+def _sql(table: str, columns: tuple[str, ...], n: int, returning: tuple[str, ...], qn) -> str:
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    sql = (
+        f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
+        f"VALUES {', '.join([row] * n)}"
+    )
+    if returning:
+        sql += " RETURNING " + ", ".join(qn(c) for c in returning)
+    return sql
+
+
+def insert(
+    parts: Sequence[PreparedRows],
+    *,
+    parent_ids: Sequence[int] | None = None,
+    returning: Sequence[str] = (),
+) -> list[tuple]:
+    """Insert the rows of `parts` (all of one model and field list) inside the caller's
+    transaction, `parent_ids[i]` as the parent of `parts[i]`'s rows. Returns the `returning`
+    columns of every row, in no promised order (SQLite promises none). Marks the instances
+    saved and sets their parent ids."""
+    if parent_ids is not None and len(parent_ids) != len(parts):
+        raise ValueError("every part needs its parent id")
+    pairs = [
+        (p, parent_ids[i] if parent_ids is not None else None)
+        for i, p in enumerate(parts)
+        if p.rows
+    ]
+    if not pairs:
+        return []
+    first = pairs[0][0]
+    if any(p.model is not first.model or p.fields != first.fields for p, _ in pairs):
+        raise ValueError("one insert takes rows of one model and one field list")
+    if first.parent_col is not None and parent_ids is None:
+        raise ValueError("every part needs its parent id")
+    rows: list[list[Any]] = []
+    for part, parent_id in pairs:
+        for row in part.rows:
+            if part.parent_col is not None:
+                row = list(row)
+                row[part.parent_col] = parent_id
+            rows.append(row)
+    conn = connections[first.using]
+    opts = first.model._meta
+    columns = tuple(f.column for f in first.fields)
+    back = tuple(opts.get_field(name).column for name in returning)
+    per_statement = max(1, min(500, conn.ops.bulk_batch_size(first.fields, rows)))
+    out: list[tuple] = []
+    with conn.cursor() as cur:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            sql = _sql(opts.db_table, columns, len(chunk), back, conn.ops.quote_name)
+            cur.execute(sql, [v for row in chunk for v in row])
+            if back:
+                out.extend(tuple(r) for r in cur.fetchall())
+    for part, parent_id in pairs:
+        for obj in part.objs:
+            if part.parent_attname is not None:
+                setattr(obj, part.parent_attname, parent_id)
+            obj._state.adding, obj._state.db = False, first.using
+    return out
+
+
+class Select:
+    """`SELECT <every concrete column> FROM <table> WHERE <where>`, built once. `where` is
+    plain SQL with `%s` parameters, naming columns; `{marks}` in it stands for one `%s` per
+    parameter (for `IN` lists)."""
+
+    def __init__(self, model: type[Model], where: str, *, using: str = "default") -> None:
+        self.model, self.where, self.using = model, where, using
+        self._compiled: tuple[str, list, list[str]] | None = None
+
+    def _compile(self) -> tuple[str, list, list[str]]:
+        if self._compiled is None:
+            conn = connections[self.using]
+            opts = self.model._meta
+            fields = list(opts.concrete_fields)
+            qn = conn.ops.quote_name
+            sql = (
+                f"SELECT {', '.join(qn(f.column) for f in fields)} "  # noqa: S608
+                f"FROM {qn(opts.db_table)} WHERE {self.where}"
+            )
+            converters = []
+            for i, f in enumerate(fields):
+                col = f.get_col(opts.db_table)
+                found = conn.ops.get_db_converters(col) + col.get_db_converters(conn)
+                if found:
+                    converters.append((i, found, col))
+            self._compiled = (sql, converters, [f.attname for f in fields])
+        return self._compiled
+
+    def all(self, params: Sequence[Any] = ()) -> list[Model]:
+        sql, converters, attnames = self._compile()
+        if "{marks}" in sql:
+            if not params:
+                return []
+            sql = sql.replace("{marks}", ", ".join(["%s"] * len(params)))
+        conn = connections[self.using]
+        with conn.cursor() as cur:
+            cur.execute(sql, list(params))
+            rows = cur.fetchall()
+        out = []
+        for row in rows:
+            values = list(row)
+            for i, found, col in converters:
+                v = values[i]
+                for convert in found:
+                    v = convert(v, col, conn)
+                values[i] = v
+            out.append(self.model.from_db(self.using, attnames, values))
+        return out
+
+    def one(self, params: Sequence[Any] = ()) -> Model | None:
+        rows = self.all(params)
+        return rows[0] if rows else None

@@ -15,6 +15,13 @@ def on_case_created(case: Any) -> None:
     run(case)
 
 
+def on_cases_created(cases: list[Any]) -> None:
+    """The same for several cases filed in one transaction."""
+    from accord.earlywarning.services import on_cases_created as run
+
+    run(cases)
+
+
 def on_case_changed(case: Any) -> None:
     """Re-score the case's escalation risk after a transition."""
     from accord.earlywarning.services import on_case_changed as run

@@ -51,11 +51,20 @@ _LOCAL_WORKER_LOCK = threading.Lock()  # SQLite databases without a file (tests)
 def enqueue(case: Case) -> None:
     """Queue a case just filed (in the filing's transaction) and wake this process's worker
     once the filing commits."""
-    # One plain statement: on SQLite the filing's transaction holds the one write lock.
+    enqueue_many([case])
+
+
+def enqueue_many(cases: list[Case]) -> None:
+    """Queue cases just filed, with one statement (on SQLite the filings' transaction holds
+    the one write lock)."""
+    if not cases:
+        return
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = ", ".join(["(%s, %s)"] * len(cases))
     with connection.cursor() as cur:
         cur.execute(
-            f"INSERT INTO {PendingIntake._meta.db_table} (case_id, queued_at) VALUES (%s, %s)",  # noqa: S608
-            [case.pk, connection.ops.adapt_datetimefield_value(timezone.now())],
+            f"INSERT INTO {PendingIntake._meta.db_table} (case_id, queued_at) VALUES {rows}",  # noqa: S608
+            [v for c in cases for v in (c.pk, at)],
         )
     transaction.on_commit(DRAINER.poke)
 

@@ -106,12 +106,17 @@ def _audit(actor, action: str, alert: Alert, data: dict | None = None) -> None:
 
 
 def on_case_created(case: Case) -> None:
-    """Called by `cases.services.case_create` inside the intake transaction: do early
-    warning's work on the case now (ACCORD_EW_INTAKE=inline) or queue it (deferred)."""
+    on_cases_created([case])
+
+
+def on_cases_created(cases: list[Case]) -> None:
+    """Called by `cases.services.case_create` inside the intake transaction (of one filing or
+    of a group commit's several): do early warning's work on the cases now
+    (ACCORD_EW_INTAKE=inline) or queue them (deferred)."""
     if settings.ACCORD_EW_INTAKE == "deferred":
-        intake.enqueue(case)
+        intake.enqueue_many(cases)
     else:
-        intake_followup([case], fresh=True)
+        intake_followup(cases, fresh=True)
 
 
 def intake_followup(cases: list[Case], *, fresh: bool = False) -> list[Alert]:
