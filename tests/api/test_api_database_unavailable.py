@@ -17,7 +17,7 @@ def test_database_errors_answer_503(areas, api, monkeypatch, error):
     def down(*args, **kwargs):
         raise error("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(services, "next_reference", down)
+    monkeypatch.setattr(services, "next_references", down)
     before = Case.objects.count()
     r = api.post(
         "cases",
@@ -31,7 +31,7 @@ def test_database_errors_answer_503(areas, api, monkeypatch, error):
 
 def test_database_unavailable_message_in_chinese(areas, api, monkeypatch):
     monkeypatch.setattr(
-        services, "next_reference", lambda *a, **k: (_ for _ in ()).throw(OperationalError("x"))
+        services, "next_references", lambda *a, **k: (_ for _ in ()).throw(OperationalError("x"))
     )
     r = api.post(
         "cases",

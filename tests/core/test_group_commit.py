@@ -152,3 +152,16 @@ def test_inside_a_transaction_the_item_is_written_in_it():
         raise Undo
     assert stored() == [] and calls == [["a0"]]
     assert gc.stats() == {"batches": 0, "items": 0}
+
+
+def test_inside_a_transaction_a_failing_item_leaves_nothing_behind():
+    def write(items: list[str]) -> None:
+        store(items)
+        raise ValueError("refused")
+
+    gc = GroupCommit(write)
+    with transaction.atomic():
+        store(["kept1"])
+        with pytest.raises(ValueError, match="refused"):
+            gc.submit("a0")
+    assert stored() == ["kept1"]  # the caller's own work stands; none of the item's

@@ -263,6 +263,10 @@ def case_create(*, actor: User | None, data: CaseInput) -> tuple[Case, str]:
             },
         )
     )
+    # The parties as filed are the stored rows: `case.parties.all()` need not read them back.
+    filed = case.parties.all()
+    filed._result_cache, filed._prefetch_done = parties, True
+    case._prefetched_objects_cache = {"parties": filed}
     return case, secret
 
 

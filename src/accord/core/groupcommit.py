@@ -57,7 +57,8 @@ class GroupCommit(Generic[T]):
         """Write `item` (alone or with others) and return once it is committed; raise its
         error if it could not be written."""
         if connection.in_atomic_block:
-            self._write([item])
+            with transaction.atomic():  # a savepoint: all of the item or nothing
+                self._write([item])
             return
         job = _Job(item)
         cond = self._cond
