@@ -96,3 +96,17 @@ def test_select_reads_rows_like_the_orm(make_case, areas):
     found = Select(Area, "code IN ({marks})").all(codes)
     assert sorted(a.code for a in found) == sorted(codes[:2])
     assert Select(Area, "code IN ({marks})").all([]) == []
+
+
+def test_rows_of_plain_values_need_no_instances(make_case, areas):
+    from accord.cases.models import CaseSearchToken
+
+    case, _ = make_case(area=areas.t1c1g1)
+    rows = PreparedRows.of_values(CaseSearchToken, [{"token": "t-one"}, {"token": "t-two"}],
+                                  parent="case")  # fmt: skip
+    with transaction.atomic():
+        insert([rows], parent_ids=[case.pk])
+    got = CaseSearchToken.objects.filter(case=case, token__startswith="t-")
+    assert sorted(got.values_list("token", flat=True)) == ["t-one", "t-two"]
+    with pytest.raises(ValueError, match="no column 'nope'"):
+        PreparedRows.of_values(CaseSearchToken, [{"nope": 1}])

@@ -228,7 +228,12 @@ def case_create(*, actor: User | None, data: CaseInput) -> tuple[Case, str]:
         )
         for p in data.parties
     ]
-    tokens = description_tokens(case)
+    # Keyword rows are a case id and an HMAC each: prepared as plain values.
+    tokens = PreparedRows.of_values(
+        CaseSearchToken,
+        [{"token": t} for t in sorted(search_tokens(DESCRIPTION_INDEX, case.description))],
+        parent="case",
+    )
     role = primary_role(actor) if not anonymous else ""
     # A placeholder, unique to the row, until the write takes the year's counter.
     case.reference = f"~{case.row_key.hex[:23]}"
@@ -250,7 +255,7 @@ def case_create(*, actor: User | None, data: CaseInput) -> tuple[Case, str]:
             rows=(
                 PreparedRows([case]),
                 PreparedRows(parties, parent="case"),
-                PreparedRows(tokens, parent="case"),
+                tokens,
                 PreparedRows([event], parent="case"),
             ),
             audit={

@@ -65,6 +65,26 @@ class PreparedRows:
             for obj in self.objs
         ]
 
+    @classmethod
+    def of_values(
+        cls, model: type[Model], values: Sequence[dict[str, Any]], *, parent: str | None = None
+    ) -> PreparedRows:
+        """Rows given as plain column values (by attname), for models whose fields need no
+        preparing (no encryption, no defaults to compute): no instances are built."""
+        self = cls([])
+        self.model = model
+        self.fields = _insert_fields(model, False)
+        attnames = [f.attname for f in self.fields]
+        for v in values:
+            unknown = set(v) - set(attnames)
+            if unknown:
+                raise ValueError(f"{model.__name__} has no column {sorted(unknown)[0]!r}")
+        self.rows = [[v.get(a) for a in attnames] for v in values]
+        if parent is not None:
+            self.parent_attname = model._meta.get_field(parent).attname
+            self.parent_col = attnames.index(self.parent_attname)
+        return self
+
 
 def _sql(table: str, columns: tuple[str, ...], n: int, returning: tuple[str, ...], qn) -> str:
     row = "(" + ", ".join(["%s"] * len(columns)) + ")"
