@@ -4,6 +4,7 @@ queue row and audit event, and the audit chain verifies."""
 
 from __future__ import annotations
 
+import importlib
 import threading
 import time
 
@@ -23,7 +24,17 @@ from accord.earlywarning.models import PendingIntake
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_concurrent_filings_written_together_keep_every_row_apart(areas, settings, monkeypatch):
+@pytest.fixture
+def categories(db):
+    """The seeded categories (an earlier transactional test may have flushed them)."""
+    from django.apps import apps
+
+    importlib.import_module("accord.cases.migrations.0002_seed_categories").seed(apps, None)
+
+
+def test_concurrent_filings_written_together_keep_every_row_apart(
+    areas, categories, settings, monkeypatch
+):
     settings.ACCORD_EW_INTAKE = "deferred"
     monkeypatch.setattr(intake.DRAINER, "poke", lambda: None)
     batches: list[int] = []

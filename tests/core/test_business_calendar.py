@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from accord.core.calendar import BusinessCalendar
-from accord.core.models import Holiday
+from accord.core.models import Holiday, HolidayVersion
 
 D = dt.date
 # Spring Festival 2025 as the State Council published it: off Tue 28 Jan – Tue 4 Feb,
@@ -128,9 +129,13 @@ def test_load_reads_the_holiday_table():
 
 @pytest.mark.django_db
 def test_load_sees_every_change_at_once_and_reuses_an_unchanged_calendar():
+    HolidayVersion.objects.get_or_create(pk=1)  # (a flushed test database lacks the row)
     day = Holiday.objects.create(date=D(2025, 10, 1), kind=Holiday.Kind.HOLIDAY)
     first = BusinessCalendar.load()
     assert BusinessCalendar.load() is first  # same rows: built once
+    with connection.cursor() as cur:  # a writer that bypasses the ORM moves the version too
+        cur.execute("UPDATE core_holiday SET name = 'National Day' WHERE id = %s", [day.pk])
+    assert BusinessCalendar.load() is not first
     Holiday.objects.filter(pk=day.pk).update(date=D(2025, 10, 2))  # edited in place
     assert BusinessCalendar.load().holidays == frozenset({D(2025, 10, 2)})
     Holiday.objects.filter(pk=day.pk).update(kind=Holiday.Kind.WORKDAY)
@@ -138,3 +143,12 @@ def test_load_sees_every_change_at_once_and_reuses_an_unchanged_calendar():
     assert cal.holidays == frozenset() and cal.workdays == frozenset({D(2025, 10, 2)})
     Holiday.objects.all().delete()
     assert BusinessCalendar.load() == BusinessCalendar()
+
+
+@pytest.mark.django_db
+def test_without_the_version_row_every_load_reads_the_rows():
+    HolidayVersion.objects.all().delete()
+    Holiday.objects.create(date=D(2025, 10, 1), kind=Holiday.Kind.HOLIDAY)
+    assert BusinessCalendar.load().holidays == frozenset({D(2025, 10, 1)})
+    Holiday.objects.all().update(date=D(2025, 10, 3))
+    assert BusinessCalendar.load().holidays == frozenset({D(2025, 10, 3)})

@@ -11,8 +11,8 @@ from typing import Literal
 
 DayCount = Literal["calendar", "working"]
 
-# The Holiday rows last read and the calendar built from them (per process).
-_LOADED: tuple[list, BusinessCalendar] | None = None
+# The Holiday table's version last read and the calendar built from its rows (per process).
+_LOADED: tuple[int, BusinessCalendar] | None = None
 
 
 @dataclass(frozen=True)
@@ -22,27 +22,35 @@ class BusinessCalendar:
 
     @classmethod
     def load(cls) -> BusinessCalendar:
-        """The calendar as the Holiday table has it now. Every call reads the table (one plain
-        query), so a change is seen at once; the calendar built from the rows is reused while
-        they are unchanged (every filing computes a deadline)."""
+        """The calendar as the Holiday table has it now. Every call reads the table's version
+        (one row, raised by triggers at every change by any writer), so a change is seen at
+        once; the calendar is rebuilt from the rows only when the version has moved. Without
+        the version row (a flushed test database) every call reads the rows."""
         global _LOADED
         from django.db import connection
 
-        from accord.core.models import Holiday
+        from accord.core.models import Holiday, HolidayVersion
 
+        qn = connection.ops.quote_name
         with connection.cursor() as cur:
-            table = connection.ops.quote_name(Holiday._meta.db_table)
-            cur.execute(f"SELECT date, kind FROM {table} ORDER BY date, kind")  # noqa: S608
+            cur.execute(
+                f"SELECT value FROM {qn(HolidayVersion._meta.db_table)} WHERE id = 1"  # noqa: S608
+            )
+            row = cur.fetchone()
+            version = row[0] if row else None
+            cached = _LOADED
+            if version is not None and cached is not None and cached[0] == version:
+                return cached[1]
+            cur.execute(
+                f"SELECT date, kind FROM {qn(Holiday._meta.db_table)} ORDER BY date, kind"  # noqa: S608
+            )
             rows = cur.fetchall()
-        cached = _LOADED
-        if cached is not None and cached[0] == rows:
-            return cached[1]
         days = [(d if isinstance(d, dt.date) else dt.date.fromisoformat(d), k) for d, k in rows]
         calendar = cls(
             holidays=frozenset(d for d, k in days if k == Holiday.Kind.HOLIDAY),
             workdays=frozenset(d for d, k in days if k == Holiday.Kind.WORKDAY),
         )
-        _LOADED = (rows, calendar)
+        _LOADED = (version, calendar) if version is not None else None
         return calendar
 
     def is_working_day(self, day: dt.date) -> bool:

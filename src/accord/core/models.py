@@ -124,6 +124,17 @@ class Holiday(models.Model):
         return f"{self.date} {self.kind} {self.name}"
 
 
+class HolidayVersion(models.Model):
+    """One row whose `value` database triggers raise at every change to the Holiday table
+    (migration core.0004), by any writer: the business calendar is rebuilt only when it
+    moves, without reading every Holiday row at every deadline."""
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"holidays v{self.value}"
+
+
 class ChainedEvent(models.Model):
     """One link of an append-only, hash-chained log (see core.audit).
 
