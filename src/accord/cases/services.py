@@ -94,17 +94,9 @@ def hash_secret(secret: str) -> str:
 DESCRIPTION_INDEX = "case.description"
 
 
-def description_tokens(case: Case) -> list[CaseSearchToken]:
-    """Keyword blind index rows of the case's description (keyed HMAC per word)."""
-    return [
-        CaseSearchToken(case=case, token=t)
-        for t in sorted(search_tokens(DESCRIPTION_INDEX, case.description or ""))
-    ]
-
-
-def next_reference(year: int) -> str:
-    """The year's next case reference."""
-    return next_references(year, 1)[0]
+def description_tokens(case: Case) -> list[str]:
+    """The keyword blind index of the case's description (keyed HMAC per word), sorted."""
+    return sorted(search_tokens(DESCRIPTION_INDEX, case.description or ""))
 
 
 def next_references(year: int, n: int) -> list[str]:
@@ -231,7 +223,7 @@ def case_create(*, actor: User | None, data: CaseInput) -> tuple[Case, str]:
     # Keyword rows are a case id and an HMAC each: prepared as plain values.
     tokens = PreparedRows.of_values(
         CaseSearchToken,
-        [{"token": t} for t in sorted(search_tokens(DESCRIPTION_INDEX, case.description))],
+        [{"token": t} for t in description_tokens(case)],
         parent="case",
     )
     role = primary_role(actor) if not anonymous else ""
@@ -595,7 +587,7 @@ def rebuild_description_index(*, progress=None, batch: int = 500) -> int:
             if not cases:
                 break
             CaseSearchToken.objects.filter(case__in=cases).delete()
-            rows = [t for c in cases for t in description_tokens(c)]
+            rows = [CaseSearchToken(case=c, token=t) for c in cases for t in description_tokens(c)]
             CaseSearchToken.objects.bulk_create(rows)
             written += len(rows)
             done += len(cases)

@@ -31,21 +31,15 @@ class BusinessCalendar:
 
         from accord.core.models import Holiday, HolidayVersion
 
-        qn = connection.ops.quote_name
+        table = connection.ops.quote_name(HolidayVersion._meta.db_table)
         with connection.cursor() as cur:
-            cur.execute(
-                f"SELECT value FROM {qn(HolidayVersion._meta.db_table)} WHERE id = 1"  # noqa: S608
-            )
+            cur.execute(f"SELECT value FROM {table} WHERE id = 1")  # noqa: S608
             row = cur.fetchone()
             version = row[0] if row else None
-            cached = _LOADED
-            if version is not None and cached is not None and cached[0] == version:
-                return cached[1]
-            cur.execute(
-                f"SELECT date, kind FROM {qn(Holiday._meta.db_table)} ORDER BY date, kind"  # noqa: S608
-            )
-            rows = cur.fetchall()
-        days = [(d if isinstance(d, dt.date) else dt.date.fromisoformat(d), k) for d, k in rows]
+        cached = _LOADED
+        if version is not None and cached is not None and cached[0] == version:
+            return cached[1]
+        days = list(Holiday.objects.values_list("date", "kind"))
         calendar = cls(
             holidays=frozenset(d for d, k in days if k == Holiday.Kind.HOLIDAY),
             workdays=frozenset(d for d, k in days if k == Holiday.Kind.WORKDAY),

@@ -54,11 +54,8 @@ class PreparedRows:
         self.parent_col: int | None = None
         if self.model is None:
             return
-        opts = self.model._meta
         self.fields = _insert_fields(self.model, self.objs[0].pk is not None)
-        if parent is not None:
-            self.parent_attname = opts.get_field(parent).attname
-            self.parent_col = [f.attname for f in self.fields].index(self.parent_attname)
+        self._set_parent(parent)
         conn = connections[using]
         self.rows = [
             [f.get_db_prep_save(f.pre_save(obj, True), connection=conn) for f in self.fields]
@@ -80,10 +77,13 @@ class PreparedRows:
             if unknown:
                 raise ValueError(f"{model.__name__} has no column {sorted(unknown)[0]!r}")
         self.rows = [[v.get(a) for a in attnames] for v in values]
-        if parent is not None:
-            self.parent_attname = model._meta.get_field(parent).attname
-            self.parent_col = attnames.index(self.parent_attname)
+        self._set_parent(parent)
         return self
+
+    def _set_parent(self, parent: str | None) -> None:
+        if parent is not None:
+            self.parent_attname = self.model._meta.get_field(parent).attname
+            self.parent_col = [f.attname for f in self.fields].index(self.parent_attname)
 
 
 def _sql(table: str, columns: tuple[str, ...], n: int, returning: tuple[str, ...], qn) -> str:

@@ -8,15 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 
-def on_case_created(case: Any) -> None:
-    """Count the case in the indicators, check for a group dispute, score its risk."""
-    from accord.earlywarning.services import on_case_created as run
-
-    run(case)
-
-
 def on_cases_created(cases: list[Any]) -> None:
-    """The same for several cases filed in one transaction."""
+    """Count cases just filed (one filing, or a group commit's several) in the indicators,
+    check for group disputes, score their risk (or queue that work)."""
     from accord.earlywarning.services import on_cases_created as run
 
     run(cases)

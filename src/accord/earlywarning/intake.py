@@ -48,15 +48,9 @@ _PG_WORKER_LOCK = 0x4143_4557_51
 _LOCAL_WORKER_LOCK = threading.Lock()  # SQLite databases without a file (tests)
 
 
-def enqueue(case: Case) -> None:
-    """Queue a case just filed (in the filing's transaction) and wake this process's worker
-    once the filing commits."""
-    enqueue_many([case])
-
-
 def enqueue_many(cases: list[Case]) -> None:
-    """Queue cases just filed, with one statement (on SQLite the filings' transaction holds
-    the one write lock)."""
+    """Queue cases just filed (in the filings' transaction), with one statement, and wake this
+    process's worker once they commit."""
     if not cases:
         return
     at = connection.ops.adapt_datetimefield_value(timezone.now())

@@ -1,6 +1,6 @@
 """Writes of the early-warning part. Each runs in one transaction and audits in it.
 
-- `on_case_created` / `on_case_changed`: hooks called by `cases.services` inside the case's own
+- `on_cases_created` / `on_case_changed`: hooks called by `cases.services` inside the case's own
   transaction (indicator counts, group-dispute check, risk score).
 - `detect_run`: the engine over every indicator series in one batch → alerts.
 - `alert_*`: the alert lifecycle (acknowledge, action plan, close) and the escalation of
@@ -103,10 +103,6 @@ def _audit(actor, action: str, alert: Alert, data: dict | None = None) -> None:
 
 
 # ----------------------------------------------------------------------------- case hooks
-
-
-def on_case_created(case: Case) -> None:
-    on_cases_created([case])
 
 
 def on_cases_created(cases: list[Case]) -> None:
