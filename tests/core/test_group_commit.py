@@ -165,3 +165,83 @@ def test_inside_a_transaction_a_failing_item_leaves_nothing_behind():
         with pytest.raises(ValueError, match="refused"):
             gc.submit("a0")
     assert stored() == ["kept1"]  # the caller's own work stands; none of the item's
+
+
+class SlowBegin:
+    """Stands in for `transaction` in core.groupcommit: the first transaction's begin waits
+    until released, as a SQLite writer waits for the write lock held by another process."""
+
+    def __init__(self, fail: BaseException | None = None) -> None:
+        self.waiting, self.go, self.fail, self.calls = threading.Event(), threading.Event(), fail, 0
+
+    def atomic(self):
+        self.calls += 1
+        first = self.calls == 1
+        real = transaction.atomic()
+        outer = self
+
+        class Begin:
+            def __enter__(self):
+                if first:
+                    outer.waiting.set()
+                    assert outer.go.wait(10)
+                    if outer.fail is not None:
+                        raise outer.fail
+                return real.__enter__()
+
+            def __exit__(self, *exc):
+                return real.__exit__(*exc)
+
+        return Begin()
+
+
+def test_items_queued_while_the_leader_waits_to_begin_join_its_batch(monkeypatch):
+    import accord.core.groupcommit as gcmod
+
+    slow = SlowBegin()
+    monkeypatch.setattr(gcmod, "transaction", slow)
+    batches: list[list[str]] = []
+
+    def write(items: list[str]) -> None:
+        batches.append(list(items))
+        store(items)
+
+    gc = GroupCommit(write)
+    out: dict = {}
+    threads = [submit_in_thread(gc, "a0", out)]
+    assert slow.waiting.wait(10)
+    threads += [submit_in_thread(gc, item, out) for item in ("b1", "c2")]
+    deadline = time.monotonic() + 10
+    while len(gc._queue) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    slow.go.set()
+    for t in threads:
+        t.join(10)
+    assert out == dict.fromkeys(["a0", "b1", "c2"], "ok")
+    assert batches == [["a0", "b1", "c2"]]  # one transaction, taken once it had begun
+    assert stored() == ["a0", "b1", "c2"]
+
+
+def test_when_the_transaction_cannot_begin_every_queued_item_gets_the_error(monkeypatch):
+    from django.db import OperationalError
+
+    import accord.core.groupcommit as gcmod
+
+    slow = SlowBegin(fail=OperationalError("database is down"))
+    monkeypatch.setattr(gcmod, "transaction", slow)
+    gc = GroupCommit(store)
+    out: dict = {}
+    threads = [submit_in_thread(gc, "a0", out)]
+    assert slow.waiting.wait(10)
+    threads.append(submit_in_thread(gc, "b1", out))
+    deadline = time.monotonic() + 10
+    while len(gc._queue) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    slow.go.set()
+    for t in threads:
+        t.join(10)
+        assert not t.is_alive()
+    assert {k: str(v) for k, v in out.items()} == dict.fromkeys(["a0", "b1"], "database is down")
+    assert stored() == [] and gc._queue == []
+    gc.submit("c2")  # the next one begins normally and is not stuck
+    assert stored() == ["c2"]

@@ -203,18 +203,28 @@ def test_inline_mode_queues_nothing(areas, make_case, settings):
 
 
 def test_the_worker_thread_wakes_when_poked_and_sweeps(settings, monkeypatch):
-    """The background thread's timing, without a database: a poke wakes it (after the gather
-    pause), and it also sweeps on its own every ACCORD_EW_INTAKE_SWEEP seconds."""
+    """The background thread's timing, without a database: a poke wakes it, it works a batch
+    only once the batch is ready (waiting the time `batch_wait` says), and it also sweeps on
+    its own every ACCORD_EW_INTAKE_SWEEP seconds."""
     settings.ACCORD_EW_INTAKE_SWEEP = 0.3
     settings.ACCORD_EW_INTAKE_GATHER = 0.05
-    calls: list[float] = []
+    queue: list[float | None] = [0.1, 0.0, None]  # what batch_wait answers, in turn
+    asked: list[tuple[float, float]] = []
+    worked: list[float] = []
     seen = threading.Event()
 
-    def fake_batch(limit=None):
-        calls.append(time.monotonic())
-        seen.set()
-        return 0
+    def fake_wait(limit=None, settle=0.0):
+        asked.append((time.monotonic(), settle))
+        answer = queue.pop(0) if queue else None
+        if answer is None:
+            seen.set()
+        return answer
 
+    def fake_batch(limit=None):
+        worked.append(time.monotonic())
+        return 1
+
+    monkeypatch.setattr(intake, "batch_wait", fake_wait)
     monkeypatch.setattr(intake, "work_batch", fake_batch)
     monkeypatch.setattr(intake, "_worker_lock", contextlib.nullcontext)
     monkeypatch.setattr(intake, "connection", type("C", (), {"close": staticmethod(lambda: None)}))
@@ -222,12 +232,38 @@ def test_the_worker_thread_wakes_when_poked_and_sweeps(settings, monkeypatch):
     try:
         drainer.poke()
         assert seen.wait(5), "a poke must wake the worker"
+        # Not ready (0.1 s to go): it waited that long, then worked the batch, then found the
+        # queue empty.
+        assert len(asked) == 3 and len(worked) == 1
+        assert all(settle == 0.05 for _, settle in asked)
+        assert asked[1][0] - asked[0][0] >= 0.09
+        assert asked[1][0] <= worked[0] <= asked[2][0]
         seen.clear()
         assert seen.wait(5), "the worker must also sweep without being poked"
-        assert len(calls) >= 2
+        assert len(asked) >= 4 and len(worked) == 1
     finally:
         drainer.stop()
         time.sleep(0.1)  # let the thread see the stop before the fakes are undone
+
+
+def test_a_batch_is_ready_when_full_or_when_its_oldest_case_has_waited(
+    areas, make_case, deferred, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert intake.batch_wait(settle=0.2) is None  # nothing queued
+    first = file(make_case, areas.t1c1g1)
+    file(make_case, areas.t1c1g1)
+    wait = intake.batch_wait(settle=60)
+    assert 55 < wait <= 60  # just queued: almost the whole settle time to go
+    assert intake.batch_wait(settle=0) == 0.0  # no settling asked for
+    assert intake.batch_wait(limit=2, settle=60) == 0.0  # a full batch waits
+    PendingIntake.objects.filter(case=first).update(
+        queued_at=timezone.now() - timedelta(seconds=61)
+    )
+    assert intake.batch_wait(settle=60) == 0.0  # the oldest has waited long enough
 
 
 def test_one_queue_worker_at_a_time_across_processes(areas, make_case, deferred):

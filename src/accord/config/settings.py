@@ -20,6 +20,8 @@ ACCORD_EW_INTAKE      inline | deferred: early warning's work on a new case (ind
                       and done in batches just after it (default: deferred in production)
 ACCORD_SWITCH_INTERVAL seconds between thread switches in a server process (default 0.001;
                       Python's own default is 0.005); see docs/operations.md
+ACCORD_SQLITE_CHECKPOINT_SECONDS seconds between a server process's background WAL checkpoints
+                      on SQLite (default 1; 0 leaves them to SQLite, inside a COMMIT)
 """
 
 from __future__ import annotations
@@ -350,6 +352,11 @@ if ACCORD_EW_INTAKE not in ("inline", "deferred"):
 ACCORD_EW_INTAKE_BATCH = int(os.environ.get("ACCORD_EW_INTAKE_BATCH", "50"))
 ACCORD_EW_INTAKE_SWEEP = float(os.environ.get("ACCORD_EW_INTAKE_SWEEP", "5"))
 ACCORD_EW_INTAKE_GATHER = float(os.environ.get("ACCORD_EW_INTAKE_GATHER", "0.2"))
+# SQLite: seconds between a server process's background WAL checkpoints (0: SQLite's own,
+# inside the COMMIT that fills the log; see core/sqlite_backend/checkpoints.py).
+ACCORD_SQLITE_CHECKPOINT_SECONDS = float(os.environ.get("ACCORD_SQLITE_CHECKPOINT_SECONDS", "1"))
+if not 0 <= ACCORD_SQLITE_CHECKPOINT_SECONDS <= 3600:
+    raise ImproperlyConfigured("ACCORD_SQLITE_CHECKPOINT_SECONDS must be between 0 and 3600")
 # How often a server process's threads hand over the interpreter lock (sys.setswitchinterval,
 # set in config/wsgi.py). A thread inside a write transaction gives it up at every statement;
 # with Python's default of 5 ms it then waits up to that long behind request threads doing

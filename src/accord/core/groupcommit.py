@@ -6,8 +6,10 @@ server the thread holding the lock waits for the interpreter after every stateme
 filings arrive faster than one at a time can be written, the price is paid once for several:
 
 - a request thread puts its prepared work in this process's queue;
-- if no thread of the process is writing, it becomes the writer ("leader"): it takes every
-  queued item (up to `max_batch`) and writes them in one transaction with `write(items)`;
+- if no thread of the process is writing, it becomes the writer ("leader"): it begins a
+  transaction and then takes every queued item (up to `max_batch`) and writes them in it with
+  `write(items)`. On SQLite beginning means waiting for the one write lock, so the items that
+  arrive while another process writes join this batch;
 - the others wait for their item to be written and then answer their request; one of them
   leads the next batch if items are still queued.
 
@@ -70,14 +72,17 @@ class GroupCommit(Generic[T]):
                 if job.settled:
                     break
                 self._leading = True
-                batch = self._queue[: self.max_batch]
-                del self._queue[: self.max_batch]
+                batch: list[_Job[T]] = []
                 cond.release()
                 try:
                     self._run(batch)
                 finally:
                     cond.acquire()
                     self._leading = False
+                    if not batch and job in self._queue:
+                        # Interrupted before it took a batch: its own item is not written.
+                        self._queue.remove(job)
+                        batch.append(job)
                     for j in batch:
                         if not j.written and j.error is None:
                             j.error = RuntimeError("the write was interrupted")
@@ -86,11 +91,29 @@ class GroupCommit(Generic[T]):
         if job.error is not None:
             raise job.error
 
+    def _take(self, batch: list[_Job[T]]) -> None:
+        """Move up to max_batch queued jobs into `batch` (the leader's list, which the finally
+        clause of `submit` settles whatever happens)."""
+        with self._cond:
+            batch.extend(self._queue[: self.max_batch])
+            del self._queue[: self.max_batch]
+
     def _run(self, batch: list[_Job[T]]) -> None:
         try:
             with transaction.atomic():
+                # The batch is taken once the transaction has begun: on SQLite that is when
+                # the write lock is ours, so whatever was queued while we waited for it
+                # joins this batch instead of waiting for the next one.
+                self._take(batch)
                 self._write([j.item for j in batch])
         except Exception as exc:  # noqa: BLE001 - handed to the request it belongs to
+            if not batch:
+                # The transaction could not even begin (the database is down): what is queued
+                # now gets that error rather than a retry one by one.
+                self._take(batch)
+                for j in batch:
+                    j.error = exc
+                return
             if len(batch) == 1:
                 batch[0].error = exc
                 return

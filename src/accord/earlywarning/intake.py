@@ -29,7 +29,6 @@ import fcntl
 import logging
 import os
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -79,6 +78,25 @@ def _claim(ids: list[int]) -> set[int]:
             ids,
         )
         return {r[0] for r in cur.fetchall()}
+
+
+def batch_wait(limit: int | None = None, settle: float = 0.0) -> float | None:
+    """Seconds until the next batch is ready: None when the queue is empty, 0 when a full
+    batch waits or its oldest case has been queued for `settle` seconds, else the rest of that
+    time. The background thread works a batch only when it is ready, so that the filings of a
+    moment share one batch, whichever process queued them."""
+    limit = limit or settings.ACCORD_EW_INTAKE_BATCH
+    times = list(
+        PendingIntake.objects.order_by("queued_at", "case_id").values_list("queued_at", flat=True)[
+            :limit
+        ]
+    )
+    if not times:
+        return None
+    if len(times) >= limit or settle <= 0:
+        return 0.0
+    age = (timezone.now() - times[0]).total_seconds()
+    return max(0.0, settle - age)
 
 
 def work_batch(limit: int | None = None) -> int:
@@ -191,15 +209,21 @@ class Drainer:
         sweep = settings.ACCORD_EW_INTAKE_SWEEP
         gather = settings.ACCORD_EW_INTAKE_GATHER
         while not self._stop.is_set():
-            if self._wake.wait(timeout=sweep) and gather > 0 and not self._stop.is_set():
-                # Let the filings of the next moments join the batch: the group check and
-                # the writes cost much the same for one case as for fifty.
-                time.sleep(gather)
+            self._wake.wait(timeout=sweep)
             self._wake.clear()
             try:
-                with _worker_lock():
-                    while not self._stop.is_set() and work_batch():
-                        pass
+                while not self._stop.is_set():
+                    # A batch is worked once its oldest case has waited `gather` seconds (or a
+                    # full batch waits): the group check and the writes cost much the same for
+                    # one case as for fifty. The wait is spent outside the worker lock.
+                    with _worker_lock():
+                        wait = batch_wait(settle=gather)
+                        if wait == 0:
+                            work_batch()
+                            continue
+                    if wait is None:
+                        break
+                    self._stop.wait(wait)
             except Exception:  # keep the thread alive: the rows stay queued for the next try
                 log.exception("early-warning intake work failed; the cases stay queued")
             finally:

@@ -10,6 +10,9 @@ and processes, so writers queue instead of polling. The SQLite lock itself is un
 still guards against writers that do not use this backend (e.g. the `sqlite3` shell).
 
 A process that dies holding the file lock releases it with its file descriptors.
+
+Server processes also move SQLite's WAL checkpoints out of COMMIT into a thread of their own
+(checkpoints.py), so that no writer waits behind a checkpoint while holding the lock.
 """
 
 from __future__ import annotations
@@ -19,10 +22,19 @@ import os
 
 from django.db.backends.sqlite3 import base
 
+from accord.core.sqlite_backend.checkpoints import CHECKPOINTER
+
 
 class DatabaseWrapper(base.DatabaseWrapper):
     _writer_fd: int | None = None
     _writer_held = False
+
+    def get_new_connection(self, conn_params):
+        conn = super().get_new_connection(conn_params)
+        if CHECKPOINTER.active():
+            # This process checkpoints from its own thread (checkpoints.py), not in COMMIT.
+            conn.execute("PRAGMA wal_autocheckpoint=0")
+        return conn
 
     def _writer_lock_path(self) -> str | None:
         name = str(self.settings_dict["NAME"])
