@@ -22,6 +22,7 @@ ACCORD_SWITCH_INTERVAL seconds between thread switches in a server process (defa
                       Python's own default is 0.005); see docs/operations.md
 ACCORD_SQLITE_CHECKPOINT_SECONDS seconds between a server process's background WAL checkpoints
                       on SQLite (default 1; 0 leaves them to SQLite, inside a COMMIT)
+ACCORD_GC_THRESHOLD   a server process's garbage-collector thresholds (default 10000,10,10)
 """
 
 from __future__ import annotations
@@ -357,6 +358,12 @@ ACCORD_EW_INTAKE_GATHER = float(os.environ.get("ACCORD_EW_INTAKE_GATHER", "0.2")
 ACCORD_SQLITE_CHECKPOINT_SECONDS = float(os.environ.get("ACCORD_SQLITE_CHECKPOINT_SECONDS", "1"))
 if not 0 <= ACCORD_SQLITE_CHECKPOINT_SECONDS <= 3600:
     raise ImproperlyConfigured("ACCORD_SQLITE_CHECKPOINT_SECONDS must be between 0 and 3600")
+# Garbage-collector thresholds of a server process (gc.set_threshold; Python's are 700, 10,
+# 10): a larger first one means fewer collections of short-lived objects (config/wsgi.py).
+_gc = os.environ.get("ACCORD_GC_THRESHOLD", "10000,10,10").split(",")
+if len(_gc) != 3 or not all(x.strip().isdigit() and int(x) <= 10_000_000 for x in _gc):
+    raise ImproperlyConfigured("ACCORD_GC_THRESHOLD must be three whole numbers, e.g. 10000,10,10")
+ACCORD_GC_THRESHOLD = tuple(int(x) for x in _gc)
 # How often a server process's threads hand over the interpreter lock (sys.setswitchinterval,
 # set in config/wsgi.py). A thread inside a write transaction gives it up at every statement;
 # with Python's default of 5 ms it then waits up to that long behind request threads doing

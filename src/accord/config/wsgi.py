@@ -23,3 +23,18 @@ if settings.ACCORD_EW_INTAKE == "deferred":
     from accord.earlywarning.intake import DRAINER
 
     DRAINER.start()
+
+# Garbage collection: a full collection walks every object the process holds (Django, the
+# URL patterns and API schemas, caches), 100 ms and more on a loaded server, during which no
+# thread of the process runs; a thread holding the database's write lock then makes every
+# writer wait. The objects loaded at start live as long as the process: load the URL
+# patterns now, then move everything into the collector's permanent generation (gc.freeze),
+# and collect the young generation less often (ACCORD_GC_THRESHOLD).
+import gc  # noqa: E402
+
+from django.urls import get_resolver  # noqa: E402
+
+get_resolver().url_patterns  # noqa: B018 - imports every view, router and schema now
+gc.collect()
+gc.freeze()
+gc.set_threshold(*settings.ACCORD_GC_THRESHOLD)
