@@ -315,6 +315,10 @@ class BlindIndexField(models.CharField):
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"], kwargs["purpose"] = self.source, self.purpose
+        # db_index defaults to True here (False in Field): record it exactly as it is.
+        kwargs.pop("db_index", None)
+        if not self.db_index:
+            kwargs["db_index"] = False
         return name, path, args, kwargs
 
     def compute(self, instance) -> str:
