@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from accord.cases.models import Case, Party
 from accord.core.crypto import blind_index
 from accord.core.models import Area
-from accord.core.prepared import PreparedRows, Select, insert
+from accord.core.prepared import PreparedRows, Select, insert, pipelined
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +110,41 @@ def test_rows_of_plain_values_need_no_instances(make_case, areas):
     assert sorted(got.values_list("token", flat=True)) == ["t-one", "t-two"]
     with pytest.raises(ValueError, match="no column 'nope'"):
         PreparedRows.of_values(CaseSearchToken, [{"nope": 1}])
+
+
+def test_pipelined_statements_are_all_written_and_answers_read_in_order(make_case, areas):
+    """`pipelined()` (PostgreSQL pipeline mode; elsewhere a plain block): statements whose
+    answers are not read go on without waiting, a read waits for everything before it."""
+    case, _ = make_case(area=areas.t1c1g1)
+    parties = [Party(case=case, role="respondent", kind="person", name=f"P{i}") for i in range(3)]
+    with transaction.atomic(), pipelined():
+        insert([PreparedRows(parties, parent="case")], parent_ids=[case.pk])
+        with connection.cursor() as cur:
+            cur.execute("UPDATE cases_case SET people_count = %s WHERE id = %s", [7, case.pk])
+            cur.execute(
+                "SELECT count(*) FROM cases_party WHERE case_id = %s AND role = %s",
+                [case.pk, "respondent"],
+            )
+            assert cur.fetchone()[0] >= 3  # the read saw the inserts sent before it
+    assert Case.objects.get(pk=case.pk).people_count == 7
+    names = {p.name for p in Party.objects.filter(case=case)}
+    assert {"P0", "P1", "P2"} <= names
+
+
+def test_a_failing_pipelined_statement_fails_the_transaction_and_writes_nothing(make_case, areas):
+    from django.db import IntegrityError
+
+    case, _ = make_case(area=areas.t1c1g1)
+    before = Party.objects.filter(case=case).count()
+    parties = [Party(case=case, role="respondent", kind="person", name="Dup")]
+    with pytest.raises(IntegrityError), transaction.atomic(), pipelined():
+        insert([PreparedRows(parties, parent="case")], parent_ids=[case.pk])
+        with connection.cursor() as cur:  # the case's own reference again: unique violation
+            cur.execute(
+                "UPDATE cases_case SET reference = (SELECT reference FROM cases_case "
+                "WHERE id <> %s ORDER BY id LIMIT 1) WHERE id = %s",
+                [case.pk, case.pk],
+            )
+            cur.execute("SELECT 1")
+            cur.fetchone()
+    assert Party.objects.filter(case=case).count() == before

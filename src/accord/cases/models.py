@@ -187,9 +187,7 @@ class Party(models.Model):
     name_index = BlindIndexField(source="name", purpose="party.name", db_index=False)
     # Resident identity card or organisation credit code, if given.
     id_number = EncryptedTextField(_("identity number"), blank=True, default="")
-    id_number_index = BlindIndexField(
-        source="id_number", purpose="party.id_number", db_index=False
-    )
+    id_number_index = BlindIndexField(source="id_number", purpose="party.id_number", db_index=False)
     # Lower-cased, punctuation- and suffix-stripped organisation name, for group disputes.
     normalised_name = models.CharField(max_length=200, blank=True)
 

@@ -38,7 +38,7 @@ from accord.core.crypto import search_tokens
 from accord.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from accord.core.groupcommit import GroupCommit
 from accord.core.models import Area
-from accord.core.prepared import PreparedRows, Select, insert
+from accord.core.prepared import PreparedRows, Select, insert, pipelined
 from accord.earlywarning import hooks as ew_hooks
 
 MAX_DESCRIPTION = 5000
@@ -276,7 +276,28 @@ class _Filing:
 
 def _write_filings(filings: list[_Filing]) -> None:
     """Write filings in the current transaction (one, or a group commit's several): a few
-    multi-row statements whatever their number."""
+    multi-row statements whatever their number, pipelined on PostgreSQL (`pipelined`).
+
+    When early warning only queues the cases (deferred), its one statement joins the pipeline
+    before the reference counter's row lock is taken, and the audit events follow in it.
+    Inline, early warning uses the ORM, which needs each statement's answer at once (a
+    `save()` reads the row count of its UPDATE): it and the audit run after the pipeline."""
+    cases = [f.case for f in filings]
+    queue_only = ew_hooks.queues_only()
+    with pipelined():
+        _insert_cases(filings)
+        if queue_only:
+            ew_hooks.on_cases_created(cases)
+        _assign_references(filings)
+        if queue_only:
+            audit_records([{**f.audit, "object_id": f.case.reference} for f in filings])
+    if not queue_only:
+        ew_hooks.on_cases_created(cases)  # indicators, group check, risk
+        audit_records([{**f.audit, "object_id": f.case.reference} for f in filings])
+
+
+def _insert_cases(filings: list[_Filing]) -> None:
+    """The cases (with placeholder references) and their child rows."""
     back = insert([f.rows[0] for f in filings], returning=("id", "reference"))
     ids = {placeholder: pk for pk, placeholder in back}
     for f in filings:
@@ -284,9 +305,12 @@ def _write_filings(filings: list[_Filing]) -> None:
     case_ids = [f.case.pk for f in filings]
     for k in range(1, len(filings[0].rows)):
         insert([f.rows[k] for f in filings], parent_ids=case_ids)
-    # The year's reference counter is a row lock that every filing takes: it is taken last,
-    # so that on PostgreSQL filings overlap until then. Until that moment the rows hold
-    # placeholders no other transaction can see.
+
+
+def _assign_references(filings: list[_Filing]) -> None:
+    """The year's reference counter is a row lock that every filing takes: it is taken last,
+    so that on PostgreSQL filings overlap until then. Until that moment the rows hold
+    placeholders no other transaction can see."""
     years: dict[int, list[_Filing]] = {}
     for f in filings:
         years.setdefault(f.case.created_at.year, []).append(f)
@@ -299,11 +323,9 @@ def _write_filings(filings: list[_Filing]) -> None:
         cur.execute(
             f"UPDATE {Case._meta.db_table} SET reference = CASE id {whens} END "  # noqa: S608
             f"WHERE id IN ({marks})",
-            [v for f in filings for v in (f.case.pk, f.case.reference)] + case_ids,
+            [v for f in filings for v in (f.case.pk, f.case.reference)]
+            + [f.case.pk for f in filings],
         )
-    cases = [f.case for f in filings]
-    ew_hooks.on_cases_created(cases)  # indicators, group check, risk (or queue them)
-    audit_records([{**f.audit, "object_id": f.case.reference} for f in filings])
 
 
 # Filings of concurrent requests are written together (see core.groupcommit).

@@ -16,6 +16,14 @@ def on_cases_created(cases: list[Any]) -> None:
     run(cases)
 
 
+def queues_only() -> bool:
+    """True when `on_cases_created` only queues the cases (ACCORD_EW_INTAKE=deferred): one
+    plain INSERT that needs no answer, so the filing may pipeline it with its own writes."""
+    from django.conf import settings
+
+    return settings.ACCORD_EW_INTAKE == "deferred"
+
+
 def on_case_changed(case: Any) -> None:
     """Re-score the case's escalation risk after a transition."""
     from accord.earlywarning.services import on_case_changed as run
