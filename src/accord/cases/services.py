@@ -561,6 +561,13 @@ def case_escalate_overdue(*, today: dt.date | None = None, dry_run: bool = False
     return done
 
 
+# What `_apply_tier`, a status change and `_set_deadline` set on a case.
+_ESCALATED_FIELDS = (
+    "tier", "handling_area", "routing", "police_liaison", "failed_attempts_at_tier", "assignee",
+    "status", "status_changed_at", "deadline", "deadline_warning", "updated_at",
+)  # fmt: skip
+
+
 def case_system_escalate(
     case: Case,
     decision: routing.RoutingDecision,
@@ -579,7 +586,9 @@ def case_system_escalate(
         case.status = workflow.S.ESCALATED
     case.status_changed_at = now
     _set_deadline(case)
-    case.save()
+    # Only what the escalation changed: the UPDATE runs inside the early-warning batch's write
+    # transaction, where a full save also re-sealed the description of every raised case.
+    case.save(update_fields=_ESCALATED_FIELDS)
     CaseEvent.objects.create(
         case=case,
         created_at=now,

@@ -517,6 +517,7 @@ def _raise_tiers(alert: Alert, now: dt.datetime, only: set[int] | None = None) -
     linked = list(
         qs.select_for_update(of=("self",)).select_related("category", "area").order_by("pk")
     )
+    Area.load_ancestors([c.area for c in linked])  # each raised case's new handling unit
     policy = routing.policy_from_settings()
     raised = []
     for case in linked:
