@@ -65,14 +65,19 @@ def submit_in_thread(gc: GroupCommit, item: str, out: dict) -> threading.Thread:
     return t
 
 
+def wait_queued(gc: GroupCommit, n: int) -> None:
+    """Wait (at most 10 s) until `n` items are queued behind the writer."""
+    deadline = time.monotonic() + 10
+    while len(gc._queue) < n and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def queue_behind_the_first(gc: GroupCommit, gate: Gate, first: str, rest: list[str]):
     out: dict = {}
     threads = [submit_in_thread(gc, first, out)]
     assert gate.first_in.wait(10)
     threads += [submit_in_thread(gc, item, out) for item in rest]
-    deadline = time.monotonic() + 10
-    while len(gc._queue) < len(rest) and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_queued(gc, len(rest))
     assert len(gc._queue) == len(rest)
     assert not out  # nobody has returned: the first item is not committed yet
     gate.go.set()
@@ -211,9 +216,7 @@ def test_items_queued_while_the_leader_waits_to_begin_join_its_batch(monkeypatch
     threads = [submit_in_thread(gc, "a0", out)]
     assert slow.waiting.wait(10)
     threads += [submit_in_thread(gc, item, out) for item in ("b1", "c2")]
-    deadline = time.monotonic() + 10
-    while len(gc._queue) < 3 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_queued(gc, 3)
     slow.go.set()
     for t in threads:
         t.join(10)
@@ -234,9 +237,7 @@ def test_when_the_transaction_cannot_begin_every_queued_item_gets_the_error(monk
     threads = [submit_in_thread(gc, "a0", out)]
     assert slow.waiting.wait(10)
     threads.append(submit_in_thread(gc, "b1", out))
-    deadline = time.monotonic() + 10
-    while len(gc._queue) < 2 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_queued(gc, 2)
     slow.go.set()
     for t in threads:
         t.join(10)
