@@ -290,10 +290,14 @@ def _write_filings(filings: list[_Filing]) -> None:
             ew_hooks.on_cases_created(cases)
         _assign_references(filings)
         if queue_only:
-            audit_records([{**f.audit, "object_id": f.case.reference} for f in filings])
+            _audit_filings(filings)
     if not queue_only:
         ew_hooks.on_cases_created(cases)  # indicators, group check, risk
-        audit_records([{**f.audit, "object_id": f.case.reference} for f in filings])
+        _audit_filings(filings)
+
+
+def _audit_filings(filings: list[_Filing]) -> None:
+    audit_records([{**f.audit, "object_id": f.case.reference} for f in filings])
 
 
 def _insert_cases(filings: list[_Filing]) -> None:

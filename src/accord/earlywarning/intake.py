@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from accord.cases.models import Case
 from accord.core.audit import audit_at_end
+from accord.core.sqlite_backend import database_file
 from accord.earlywarning.models import PendingIntake
 
 log = logging.getLogger(__name__)
@@ -150,8 +151,8 @@ def _worker_lock() -> Iterator[None]:
             except DatabaseError:  # a broken connection: closing it releases the lock
                 log.warning("could not release the early-warning worker lock", exc_info=True)
         return
-    name = str(connection.settings_dict["NAME"])
-    if connection.vendor != "sqlite" or name.startswith("file:") or name == ":memory:":
+    name = database_file(connection)
+    if name is None:
         with _LOCAL_WORKER_LOCK:
             yield
         return

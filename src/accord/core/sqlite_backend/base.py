@@ -22,6 +22,7 @@ import os
 
 from django.db.backends.sqlite3 import base
 
+from accord.core.sqlite_backend import database_file
 from accord.core.sqlite_backend.checkpoints import CHECKPOINTER
 
 
@@ -37,10 +38,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return conn
 
     def _writer_lock_path(self) -> str | None:
-        name = str(self.settings_dict["NAME"])
-        if self.is_in_memory_db() or name.startswith("file:"):
-            return None
-        return name + ".writer-lock"
+        name = database_file(self)
+        return None if name is None else name + ".writer-lock"
 
     def _start_transaction_under_autocommit(self) -> None:
         path = self._writer_lock_path()

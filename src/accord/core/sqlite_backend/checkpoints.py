@@ -22,6 +22,8 @@ import threading
 from django.conf import settings
 from django.db import DatabaseError, connection
 
+from accord.core.sqlite_backend import database_file
+
 log = logging.getLogger(__name__)
 
 
@@ -43,14 +45,7 @@ class Checkpointer:
         """Start this process's thread (once). Returns False where there is nothing to do:
         not SQLite, a database without a file, or ACCORD_SQLITE_CHECKPOINT_SECONDS = 0."""
         interval = settings.ACCORD_SQLITE_CHECKPOINT_SECONDS
-        name = str(connection.settings_dict.get("NAME", ""))
-        if (
-            interval <= 0
-            or connection.vendor != "sqlite"
-            or name.startswith("file:")
-            or name == ":memory:"
-            or not name
-        ):
+        if interval <= 0 or database_file(connection) is None:
             return False
         with self._lock:
             if self._pid != os.getpid():
