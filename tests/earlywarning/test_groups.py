@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from accord.cases.models import Case, CaseEvent
+from accord.cases.models import Case, CaseEvent, Category
 from accord.cases.services import PartyInput
 from accord.earlywarning import services
-from accord.earlywarning.models import Alert, AlertKind
+from accord.earlywarning.models import Alert, AlertKind, CaseRisk
 from accord.earlywarning.similarity import group_threshold, similarity
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +71,37 @@ def test_group_raises_tiers_as_the_collective_rule_says(areas, make_case):
     assert [e.note for e in escalations] == ["collective dispute forming"] * 3
     # the newest case was raised during its own intake: what case_create returned is current
     assert cases[-1].tier == "township"
+
+
+def test_a_growing_group_rescores_only_the_cases_it_links_or_raises(areas, make_case):
+    first = [file(make_case, areas.t1c1g1, s, people_count=4) for s in SPELLINGS]
+    before = dict(CaseRisk.objects.filter(case__in=first).values_list("case_id", "updated_at"))
+    assert len(before) == 3  # the group (12 people) raised and scored all three
+    fourth = file(make_case, areas.t1c1g1, SPELLINGS[0], people_count=4)
+    # the fourth joins the group, which raises it; the three linked before stay as they were
+    fourth.refresh_from_db()
+    assert fourth.tier == "township"
+    risk = CaseRisk.objects.get(case=fourth)
+    assert {f["code"] for f in risk.factors} >= {"group"}
+    after = dict(CaseRisk.objects.filter(case__in=first).values_list("case_id", "updated_at"))
+    assert after == before
+
+
+def test_a_raise_is_decided_again_on_the_locked_case(areas, make_case, monkeypatch):
+    """The group decides from a few columns which cases move up, then locks those and decides
+    again: a case closed in between is not raised."""
+    cases = [file(make_case, areas.t1c1g1, s, people_count=1) for s in SPELLINGS[:2]]
+    real = Category.objects.in_bulk
+
+    def close_meanwhile(*args, **kwargs):  # runs between the first decision and the lock
+        Case.objects.filter(pk=cases[0].pk).update(status="closed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(Category.objects, "in_bulk", close_meanwhile)
+    third = file(make_case, areas.t1c1g1, SPELLINGS[2], people_count=10)
+    assert Case.objects.get(pk=cases[0].pk).tier == "community"
+    assert Case.objects.get(pk=cases[1].pk).tier == "township"
+    assert Case.objects.get(pk=third.pk).tier == "township"
 
 
 def test_few_people_do_not_raise_the_tier(areas, make_case):

@@ -130,15 +130,21 @@ def apply_followup(cases: list[Case], hits: list[GroupHit], *, fresh: bool = Fal
     if not cases:
         return []
     indicators.record_cases(cases)
-    alerts = [_apply_hit(h) for h in merge_hits(hits)]
+    touched: dict[int, Case | None] = {}
+    alerts = [_apply_hit(h, touched) for h in merge_hits(hits)]
     linked = {pk for h in hits for pk in h.ids}
     new_ids = {c.pk for c in cases}
-    if alerts:
+    if touched:
         # Score the cases as they are now (a collective dispute may have raised tiers and
-        # moved deadlines), and with them the earlier cases the group has just linked.
-        cases = list(
-            Case.objects.filter(pk__in=new_ids | linked).select_related("area", "category")
-        )
+        # moved deadlines), and with them the earlier cases the group has just linked or
+        # raised. Cases it had linked before and left as they were keep their scores: a
+        # campaign's group is hundreds of cases, and re-scoring them all at every batch held
+        # the write lock for most of the batch.
+        by_pk = {c.pk: c for c in cases}
+        by_pk.update((pk, c) for pk, c in touched.items() if c is not None)
+        missing = [pk for pk in touched if pk not in by_pk]
+        by_pk.update((c.pk, c) for c in Case.objects.filter(pk__in=missing))
+        cases = [by_pk[pk] for pk in sorted(by_pk)]
     risk_write(cases, fresh=new_ids if fresh else (), grouped=linked)
     return alerts
 
@@ -343,17 +349,24 @@ def merge_hits(hits: Iterable[GroupHit]) -> list[GroupHit]:
     return list(merged.values())
 
 
-def _apply_hit(h: GroupHit) -> Alert:
-    """Open (or extend) the alert of a group and link its cases; raise their tiers."""
+def _apply_hit(h: GroupHit, touched: dict[int, Case | None] | None = None) -> Alert:
+    """Open (or extend) the alert of a group and link its cases; raise their tiers.
+    `touched` receives the ids of the cases newly linked (→ None) or raised (→ the case as
+    saved)."""
     case_ids, method, respondent, display = h.ids, h.method, h.respondent, h.display
     scope, category, expected, upper, now = h.scope, h.category, h.expected, h.upper, h.now
-    cases = list(
-        Case.objects.filter(pk__in=case_ids).select_related("area", "category", "handling_area")
+    # A near-copy campaign's hit names up to NEARDUP_LOOKBACK earlier cases: read the few
+    # columns the alert needs as tuples (not model instances with their relations), inside
+    # the write transaction that filings wait for.
+    rows = list(
+        Case.objects.filter(pk__in=case_ids).values_list(
+            "pk", "area_id", "category_id", "people_count", "risk_of_violence", "created_at"
+        )
     )
-    area = _common_area(c.area for c in cases)
+    area = _common_area(Area.objects.in_bulk({r[1] for r in rows}).values())
     if category is None:
-        cats = {c.category_id for c in cases}
-        category = cases[0].category if len(cats) == 1 else None
+        cats = {r[2] for r in rows}
+        category = Category.objects.get(pk=cats.pop()) if len(cats) == 1 else None
     day = timezone.localdate(now)
     existing = (
         Alert.objects.filter(
@@ -367,11 +380,11 @@ def _apply_hit(h: GroupHit) -> Alert:
         .order_by("-created_at")
         .first()
     )
-    people = sum(c.people_count for c in cases)
-    violence = any(c.risk_of_violence for c in cases)
+    people = sum(r[3] for r in rows)
+    violence = any(r[4] for r in rows)
     collective = int(_setting("ACCORD_COLLECTIVE_PARTIES", 10))
     sev = "critical" if violence else ("high" if people >= collective else "medium")
-    data = {"cases": len(cases), "people": people, "method": method, "respondent": respondent}
+    data = {"cases": len(rows), "people": people, "method": method, "respondent": respondent}
     if existing is None:
         alert = Alert.objects.create(
             kind=AlertKind.GROUP,
@@ -381,9 +394,9 @@ def _apply_hit(h: GroupHit) -> Alert:
             freq=Freq.DAILY,
             respondent=respondent,
             respondent_display=display[:200],
-            period_start=min(timezone.localdate(c.created_at) for c in cases),
+            period_start=min(timezone.localdate(r[5]) for r in rows),
             period_end=day,
-            observed=len(cases),
+            observed=len(rows),
             expected=expected,
             upperbound=upper,
             score=float(people),
@@ -400,7 +413,7 @@ def _apply_hit(h: GroupHit) -> Alert:
         if area.pk != alert.area_id and not alert.area.contains(area):
             alert.area = _common_area([alert.area, area])
         alert.period_end = max(alert.period_end, day)
-        alert.observed = max(alert.observed, len(cases))
+        alert.observed = max(alert.observed, len(rows))
         alert.score = float(people)
         if riskmod_rank(sev) > riskmod_rank(alert.severity):
             alert.severity = sev
@@ -412,12 +425,14 @@ def _apply_hit(h: GroupHit) -> Alert:
     # threshold they have been raised, so only the newly linked cases need routing: a large
     # group (a copy-paste campaign) does not make every further filing re-route all of it.
     linked_before = alert.cases.aggregate(people=Sum("people_count"))["people"] or 0
-    new_ids = set(c.pk for c in cases) - set(
+    new_ids = {r[0] for r in rows} - set(
         alert.cases.filter(pk__in=case_ids).values_list("pk", flat=True)
     )
-    alert.cases.add(*cases)
-    collective = int(_setting("ACCORD_COLLECTIVE_PARTIES", 10))
-    _raise_tiers(alert, now, only=new_ids if linked_before >= collective else None)
+    alert.cases.add(*sorted(new_ids))
+    raised = _raise_tiers(alert, now, only=new_ids if linked_before >= collective else None)
+    if touched is not None:
+        touched.update(dict.fromkeys(new_ids - touched.keys()))
+        touched.update((c.pk, c) for c in raised)
     return alert
 
 
@@ -506,34 +521,57 @@ _RAISABLE = (
 )
 
 
-def _raise_tiers(alert: Alert, now: dt.datetime, only: set[int] | None = None) -> list[str]:
+def _raise_tiers(alert: Alert, now: dt.datetime, only: set[int] | None = None) -> list[Case]:
     """Apply the routing rules to the group as a whole: the people of all linked cases count
     together (≥ ACCORD_COLLECTIVE_PARTIES → at least township). A case only moves up.
-    `only`: route just these linked cases (the others were routed when the group grew)."""
+    `only`: route just these linked cases (the others were routed when the group grew).
+    Returns the cases raised (as saved)."""
     from accord.cases.services import case_system_escalate
 
     people = alert.cases.aggregate(people=Sum("people_count"))["people"] or 0
     qs = alert.cases.all() if only is None else alert.cases.filter(pk__in=only)
+    policy = routing.policy_from_settings()
+
+    def decision_for(category, people_count, amount, violence, tier):
+        decision = routing.route(
+            routing.RoutingInput.for_category(
+                category,
+                people_count=max(people, people_count),
+                amount=amount,
+                risk_of_violence=violence,
+                current_tier=tier,
+            ),
+            policy,
+        )
+        return decision if routing.tier_rank(decision.tier) > routing.tier_rank(tier) else None
+
+    # Decide from a few columns first, then lock and load whole only the cases that move up
+    # (most of a growing group's new cases already sit at the tier its size calls for), and
+    # decide again on what the lock shows.
+    facts = list(
+        qs.filter(status__in=_RAISABLE).values_list(
+            "pk", "category_id", "people_count", "amount", "risk_of_violence", "tier"
+        )
+    )
+    categories = Category.objects.in_bulk({f[1] for f in facts})
+    up = [f[0] for f in facts if decision_for(categories[f[1]], *f[2:])]
+    if not up:
+        return set()
     linked = list(
-        qs.select_for_update(of=("self",)).select_related("category", "area").order_by("pk")
+        Case.objects.filter(pk__in=up)
+        .select_for_update(of=("self",))
+        .select_related("category", "area")
+        .order_by("pk")
     )
     Area.load_ancestors([c.area for c in linked])  # each raised case's new handling unit
-    policy = routing.policy_from_settings()
     raised = []
     for case in linked:
         if case.status not in _RAISABLE:
             continue
-        decision = routing.route(
-            routing.RoutingInput.for_category(
-                case.category,
-                people_count=max(people, case.people_count),
-                amount=case.amount,
-                risk_of_violence=case.risk_of_violence,
-                current_tier=case.tier,
-            ),
-            policy,
+        decision = decision_for(
+            case.category, case.people_count, case.amount, case.risk_of_violence, case.tier
         )
-        if routing.tier_rank(decision.tier) <= routing.tier_rank(case.tier):
+        if decision is None:
             continue
         data: dict[str, Any] = {"requested_by": "system", "group_alert": alert.pk}
         case_system_escalate(
@@ -544,9 +582,9 @@ def _raise_tiers(alert: Alert, now: dt.datetime, only: set[int] | None = None) -
             note="collective dispute forming",
             keep_status=case.status == workflow.S.REGISTERED,
         )
-        raised.append(case.reference)
+        raised.append(case)
     if raised:
-        _event(alert, "raise_tiers", data={"cases": raised}, now=now)
+        _event(alert, "raise_tiers", data={"cases": [c.reference for c in raised]}, now=now)
     return raised
 
 
