@@ -276,9 +276,13 @@ def _neardup_hits(group: list[Case], town: Area, now: dt.datetime | None) -> lis
     nd_sim = float(_setting("ACCORD_EW_NEARDUP_SIMILARITY", 0.85))
     times = {c.pk: now or c.created_at for c in group}
     lo, hi = min(times.values()), max(times.values())
+    # The township's areas as a list of ids, not a join on their paths: PostgreSQL then reads
+    # the category's recent cases from its (category, created_at) index instead of every
+    # recent case of each area (half the time at the benchmark's 50,000 cases).
+    areas = list(Area.objects.filter(path__startswith=town.path).values_list("pk", flat=True))
     recent = Case.objects.filter(
         category_id=group[0].category_id,
-        area__path__startswith=town.path,
+        area_id__in=areas,
         created_at__gte=lo - window,
         created_at__lte=hi,
         anonymised_at__isnull=True,
