@@ -23,6 +23,8 @@ ACCORD_SWITCH_INTERVAL seconds between thread switches in a server process (defa
 ACCORD_SQLITE_CHECKPOINT_SECONDS seconds between a server process's background WAL checkpoints
                       on SQLite (default 1; 0 leaves them to SQLite, inside a COMMIT)
 ACCORD_GC_THRESHOLD   a server process's garbage-collector thresholds (default 10000,10,10)
+ACCORD_PG_PREPARE_THRESHOLD PostgreSQL: prepare a statement after this many runs on one
+                      connection (default 5; "off" sends every statement as text)
 """
 
 from __future__ import annotations
@@ -112,6 +114,22 @@ TEMPLATES = [
 ]
 
 
+def _pg_prepare() -> dict:
+    """PostgreSQL: bind parameters on the server and prepare a statement once a connection has
+    run it ACCORD_PG_PREPARE_THRESHOLD times (default 5), so that the filing's statements are
+    not parsed and planned again at every request (about a sixth of the database's CPU under
+    load). "off": Django's default, every statement sent as text (for a connection pooler that
+    cannot keep prepared statements)."""
+    raw = os.environ.get("ACCORD_PG_PREPARE_THRESHOLD", "5").strip().lower()
+    if raw == "off":
+        return {}
+    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+        raise ImproperlyConfigured(
+            "ACCORD_PG_PREPARE_THRESHOLD must be a whole number from 1 to 1000, or 'off'"
+        )
+    return {"server_side_binding": True, "prepare_threshold": int(raw)}
+
+
 def _database() -> dict:
     url = os.environ.get("DATABASE_URL", "")
     if url:
@@ -119,6 +137,7 @@ def _database() -> dict:
         if db["ENGINE"] == "django.db.backends.postgresql":
             db.setdefault("OPTIONS", {})
             db.setdefault("TEST", {})
+            db["OPTIONS"].update(_pg_prepare())
         if db["ENGINE"] != "django.db.backends.sqlite3":
             return db
         name = db["NAME"]
