@@ -196,6 +196,29 @@ def summary(label: str, lat: list[float], errors: int, locked: int, elapsed: flo
     }
 
 
+def show(res: dict, db: str, results: list[dict]) -> None:
+    res["db"] = db
+    results.append(res)
+    print(
+        f"  {res['label']:<34} {res['requests']:>6} req  {res['throughput']:>7.1f}/s  "
+        f"p50 {res['p50_ms']:>7.1f} ms  p99 {res['p99_ms']:>7.1f} ms  "
+        f"max {res['max_ms']:>7.1f} ms  errors {res['errors']}  locked {res['locked']}"
+        + (f"  dropped {res['dropped']}/{res['scheduled']}" if "dropped" in res else "")
+    )
+
+
+def meets(res: dict, rate: float, target_ms: float) -> bool:
+    """A fixed-rate run met the target: p99 under it, no errors or "locked", nothing dropped,
+    and (almost) the offered rate achieved."""
+    return (
+        res["p99_ms"] < target_ms
+        and res["errors"] == 0
+        and res["locked"] == 0
+        and res.get("dropped", 0) == 0
+        and res["throughput"] >= 0.98 * rate
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
@@ -212,12 +235,22 @@ def main(argv: list[str] | None = None) -> int:
         "into a group alert and raises their tier; the default, the heavier case) or "
         "distinct texts",
     )
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run the fixed-rate filing phase this many times (this machine's figures vary "
+        "between runs) and report in how many runs filing met --target-ms",
+    )
+    ap.add_argument("--target-ms", type=float, default=100, help="p99 target for filing")
     ap.add_argument("--senders", type=int, default=64, help="threads of the open-loop sender")
     ap.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     ap.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     ap.add_argument("--server", choices=["auto", "gunicorn", "runserver"], default="auto")
     ap.add_argument("--workdir", type=Path, default=None, help="reuse a seeded data dir (SQLite)")
     args = ap.parse_args(argv)
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="accord-load-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -243,16 +276,20 @@ def main(argv: list[str] | None = None) -> int:
         for name, rate in (("file", args.rate), ("list", args.list_rate or args.rate)):
             op = Op(name, server.port, prep, args.texts)
             saturation(op, 4, 2)  # warm-up
-            for res in (fixed_rate(op, rate, args.seconds, args.senders),
-                        saturation(op, args.clients, args.seconds)):  # fmt: skip
-                res["db"] = args.db
-                results.append(res)
-                print(
-                    f"  {res['label']:<34} {res['requests']:>6} req  {res['throughput']:>7.1f}/s  "
-                    f"p50 {res['p50_ms']:>7.1f} ms  p99 {res['p99_ms']:>7.1f} ms  "
-                    f"max {res['max_ms']:>7.1f} ms  errors {res['errors']}  locked {res['locked']}"
-                    + (f"  dropped {res['dropped']}/{res['scheduled']}" if "dropped" in res else "")
-                )
+            fixed = []
+            for i in range(args.repeat if name == "file" else 1):
+                if i:
+                    time.sleep(3)  # early warning works the previous run's queue
+                fixed.append(fixed_rate(op, rate, args.seconds, args.senders))
+                show(fixed[-1], args.db, results)
+            if len(fixed) > 1:
+                met = [r for r in fixed if meets(r, rate, args.target_ms)]
+                p99s = [r["p99_ms"] for r in fixed]
+                by_run = ", ".join(f"{p:.0f}" for p in p99s)
+                print(f"  {name} @ {rate:g}/s: p99 < {args.target_ms:g} ms at the full rate, no "
+                      f"errors, in {len(met)} of {len(fixed)} runs; p99 by run {by_run} ms, "
+                      f"median {sorted(p99s)[len(p99s) // 2]:.0f} ms")  # fmt: skip
+            show(saturation(op, args.clients, args.seconds), args.db, results)
     finally:
         server.stop()
         if pg:
