@@ -207,8 +207,14 @@ def group_hits_batch(cases: list[Case], *, now: dt.datetime | None = None) -> li
         town = case.area.ancestor_at("township") or case.area
         hits.extend(_respondent_hits(case, town, now or case.created_at))
         by_group.setdefault((town.pk, case.category_id), (town, []))[1].append(case)
+    # Each township's areas as a list of ids (one read per township, not per category), not a
+    # join on their paths: PostgreSQL then reads a category's recent cases from its
+    # (category, created_at) index instead of every recent case of each area.
+    subtrees: dict[int, list[int]] = {}
     for town, group in by_group.values():
-        hits.extend(_neardup_hits(group, town, now))
+        if town.pk not in subtrees:
+            subtrees[town.pk] = list(Area.objects.subtree(town).values_list("pk", flat=True))
+        hits.extend(_neardup_hits(group, town, subtrees[town.pk], now))
     return hits
 
 
@@ -268,18 +274,16 @@ def _respondent_hits(case: Case, town: Area, now: dt.datetime) -> list[GroupHit]
     return hits
 
 
-def _neardup_hits(group: list[Case], town: Area, now: dt.datetime | None) -> list[GroupHit]:
-    """Near-duplicate descriptions among the recent cases of one township and category, for
-    each case of `group` (all of that township and category)."""
+def _neardup_hits(
+    group: list[Case], town: Area, areas: list[int], now: dt.datetime | None
+) -> list[GroupHit]:
+    """Near-duplicate descriptions among the recent cases of one township (`areas`: the ids
+    of its areas) and category, for each case of `group` (all of that township and category)."""
     window = dt.timedelta(days=int(_setting("ACCORD_EW_NEARDUP_WINDOW_DAYS", 14)))
     nd_min = int(_setting("ACCORD_EW_NEARDUP_MIN_CASES", 5))
     nd_sim = float(_setting("ACCORD_EW_NEARDUP_SIMILARITY", 0.85))
     times = {c.pk: now or c.created_at for c in group}
     lo, hi = min(times.values()), max(times.values())
-    # The township's areas as a list of ids, not a join on their paths: PostgreSQL then reads
-    # the category's recent cases from its (category, created_at) index instead of every
-    # recent case of each area (half the time at the benchmark's 50,000 cases).
-    areas = list(Area.objects.filter(path__startswith=town.path).values_list("pk", flat=True))
     recent = Case.objects.filter(
         category_id=group[0].category_id,
         area_id__in=areas,
@@ -433,7 +437,10 @@ def _apply_hit(h: GroupHit, touched: dict[int, Case | None] | None = None) -> Al
         alert.cases.filter(pk__in=case_ids).values_list("pk", flat=True)
     )
     alert.cases.add(*sorted(new_ids))
-    raised = _raise_tiers(alert, now, only=new_ids if linked_before >= collective else None)
+    linked_people = linked_before + sum(r[3] for r in rows if r[0] in new_ids)
+    raised = _raise_tiers(
+        alert, now, linked_people, only=new_ids if linked_before >= collective else None
+    )
     if touched is not None:
         touched.update(dict.fromkeys(new_ids - touched.keys()))
         touched.update((c.pk, c) for c in raised)
@@ -525,14 +532,15 @@ _RAISABLE = (
 )
 
 
-def _raise_tiers(alert: Alert, now: dt.datetime, only: set[int] | None = None) -> list[Case]:
-    """Apply the routing rules to the group as a whole: the people of all linked cases count
+def _raise_tiers(
+    alert: Alert, now: dt.datetime, people: int, only: set[int] | None = None
+) -> list[Case]:
+    """Apply the routing rules to the group as a whole: the `people` of all linked cases count
     together (≥ ACCORD_COLLECTIVE_PARTIES → at least township). A case only moves up.
     `only`: route just these linked cases (the others were routed when the group grew).
     Returns the cases raised (as saved)."""
     from accord.cases.services import case_system_escalate
 
-    people = alert.cases.aggregate(people=Sum("people_count"))["people"] or 0
     qs = alert.cases.all() if only is None else alert.cases.filter(pk__in=only)
     policy = routing.policy_from_settings()
 
@@ -560,7 +568,7 @@ def _raise_tiers(alert: Alert, now: dt.datetime, only: set[int] | None = None) -
     categories = Category.objects.in_bulk({f[1] for f in facts})
     up = [f[0] for f in facts if decision_for(categories[f[1]], *f[2:])]
     if not up:
-        return set()
+        return []
     linked = list(
         Case.objects.filter(pk__in=up)
         .select_for_update(of=("self",))
