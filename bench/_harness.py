@@ -223,6 +223,40 @@ class AppServer:
                 self.kill()
 
 
+class QueueWorker:
+    """`accord ew-intake --follow`: early warning's dedicated queue worker, as deployed beside
+    the server (docs/operations.md), in its own process group."""
+
+    def __init__(self, env: dict) -> None:
+        self.env = env
+        self.proc: subprocess.Popen | None = None
+        self.log_path = Path(env["ACCORD_DATA_DIR"]) / "ew-follow.log"
+
+    def start(self, timeout: float = 60) -> None:
+        log = open(self.log_path, "ab")  # noqa: SIM115 - the child writes it
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "accord", "ew-intake", "--follow"],
+            env=self.env, stdout=log, stderr=log, start_new_session=True,
+        )  # fmt: skip
+        log.close()
+        deadline = time.monotonic() + timeout
+        while b"following" not in self.log_path.read_bytes():
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"queue worker exited with {self.proc.returncode}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("queue worker did not start")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
 class Client:
     """One keep-alive connection; reconnects after errors."""
 

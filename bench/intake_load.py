@@ -27,7 +27,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import AppServer, Client, PgCluster, accord, production_env, run_py  # noqa: E402
+from _harness import (  # noqa: E402
+    AppServer,
+    Client,
+    PgCluster,
+    QueueWorker,
+    accord,
+    production_env,
+    run_py,
+)
 
 PREPARE = """
 import json
@@ -48,6 +56,12 @@ from django.db import connection
 with connection.cursor() as cur:
     cur.execute("VACUUM (ANALYZE)")
     cur.execute("CHECKPOINT")
+"""
+
+
+QUEUED = """
+from accord.earlywarning.intake import pending
+print(f"{pending():,} case(s) still queued")
 """
 
 
@@ -247,6 +261,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     ap.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     ap.add_argument("--server", choices=["auto", "gunicorn", "runserver"], default="auto")
+    ap.add_argument(
+        "--ew-worker",
+        choices=["process", "threads"],
+        default="process",
+        help="early warning's queue of new cases: worked by a dedicated `accord ew-intake "
+        "--follow` process, as docs/operations.md deploys it (default), or by the server "
+        "processes' own background threads",
+    )
     ap.add_argument("--workdir", type=Path, default=None, help="reuse a seeded data dir (SQLite)")
     args = ap.parse_args(argv)
     if args.repeat < 1:
@@ -267,10 +289,15 @@ def main(argv: list[str] | None = None) -> int:
     prep = json.loads(run_py(PREPARE, env).strip().splitlines()[-1])
     print(f"{args.db}: migrated and seeded '{args.size}' in {time.monotonic() - t0:.0f} s; "
           f"list as {prep['user']} ({prep['area']}), filing into {len(prep['grids'])} grids")  # fmt: skip
+    queue_worker = QueueWorker(env) if args.ew_worker == "process" else None
+    if queue_worker:
+        queue_worker.start()  # before the server, whose threads then leave the queue to it
     server = AppServer(env, workers=args.workers, threads=args.threads, kind=args.server)
     server.start()
+    ew = "accord ew-intake --follow" if queue_worker else "the server threads"
     print(f"server: {server.kind} ({args.workers} workers x {args.threads} threads), "
-          f"ACCORD_ENV=production, cpus={os.cpu_count()}, load avg {os.getloadavg()}")  # fmt: skip
+          f"early warning's queue worked by {ew}, ACCORD_ENV=production, "
+          f"cpus={os.cpu_count()}, load avg {os.getloadavg()}")  # fmt: skip
     results = []
     try:
         for name, rate in (("file", args.rate), ("list", args.list_rate or args.rate)):
@@ -290,8 +317,11 @@ def main(argv: list[str] | None = None) -> int:
                       f"errors, in {len(met)} of {len(fixed)} runs; p99 by run {by_run} ms, "
                       f"median {sorted(p99s)[len(p99s) // 2]:.0f} ms")  # fmt: skip
             show(saturation(op, args.clients, args.seconds), args.db, results)
+        print("early-warning queue at the end: " + run_py(QUEUED, env).strip())
     finally:
         server.stop()
+        if queue_worker:
+            queue_worker.stop()
         if pg:
             pg.destroy()
     print(f"load avg after: {os.getloadavg()}")

@@ -227,6 +227,7 @@ def test_the_worker_thread_wakes_when_poked_and_sweeps(settings, monkeypatch):
     monkeypatch.setattr(intake, "batch_wait", fake_wait)
     monkeypatch.setattr(intake, "work_batch", fake_batch)
     monkeypatch.setattr(intake, "_worker_lock", contextlib.nullcontext)
+    monkeypatch.setattr(intake, "follower_running", lambda: False)  # no dedicated worker
     monkeypatch.setattr(intake, "connection", type("C", (), {"close": staticmethod(lambda: None)}))
     drainer = intake.Drainer()
     try:
@@ -312,3 +313,145 @@ def test_the_sqlite_worker_lock_is_a_file_lock_beside_the_database(tmp_path, mon
     t.join(5)
     assert order == ["first", "second"]
     assert (tmp_path / "a.sqlite3.ew-lock").exists()
+
+
+# --- the dedicated queue worker (`accord ew-intake --follow`) ---------------------------------
+
+
+def test_follow_works_the_queue_until_stopped(areas, make_case, deferred, settings):
+    """The dedicated worker works queued cases exactly as drain() does, holds the follower lock
+    while it runs, and returns when stopped."""
+    settings.ACCORD_EW_INTAKE_GATHER = 0  # a batch is ready at once
+    cases = mixed_filings(areas, make_case)
+    stop, seen, calls = threading.Event(), [], []
+
+    def worked(n, total):
+        seen.append(intake.follower_running())
+        calls.append((n, total))
+        if total >= len(cases):
+            stop.set()
+
+    assert not intake.follower_running()
+    assert intake.follow(stop, worked=worked) == len(cases)
+    assert seen and all(seen), "the follower lock is held while it works"
+    assert calls[-1][1] == len(cases)
+    assert not intake.follower_running(), "and released when it stops"
+    assert not PendingIntake.objects.exists()
+    assert CaseRisk.objects.count() == len(cases)
+    assert Alert.objects.filter(method=services.NEAR_DUPLICATE).count() == 1
+
+
+def test_the_worker_thread_leaves_the_queue_to_a_running_follower(settings, monkeypatch):
+    """While a follower runs, the server's thread neither works nor even reads the queue, and a
+    poke does not wake it; once the follower is gone it takes the work back at its next sweep."""
+    settings.ACCORD_EW_INTAKE_SWEEP = 0.2
+    settings.ACCORD_EW_INTAKE_GATHER = 0
+    follower = {"running": True}
+    looked, asked = [], []
+    took_over = threading.Event()
+
+    def fake_running():
+        looked.append(time.monotonic())
+        return follower["running"]
+
+    def fake_wait(limit=None, settle=0.0):
+        asked.append(time.monotonic())
+        took_over.set()
+        return None
+
+    monkeypatch.setattr(intake, "follower_running", fake_running)
+    monkeypatch.setattr(intake, "batch_wait", fake_wait)
+    monkeypatch.setattr(intake, "_worker_lock", contextlib.nullcontext)
+    monkeypatch.setattr(intake, "connection", type("C", (), {"close": staticmethod(lambda: None)}))
+    drainer = intake.Drainer()
+    try:
+        drainer.poke()
+        deadline = time.monotonic() + 5
+        while not looked and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.5)  # two sweeps
+        assert looked and drainer.follower
+        assert asked == [], "the queue is the follower's"
+        n = len(looked)
+        drainer.poke()  # a filing commits: the thread is not woken for it
+        time.sleep(0.05)
+        assert len(looked) == n
+        follower["running"] = False
+        assert took_over.wait(5), "the thread works the queue again once the follower is gone"
+        assert not drainer.follower
+    finally:
+        drainer.stop()
+        time.sleep(0.3)
+
+
+def test_the_follower_lock_is_one_at_a_time_and_seen_by_the_servers(db):
+    """follower_running() sees the lock another worker holds; a second follower waits (and
+    says so) until the first has stopped."""
+    held, release, order = threading.Event(), threading.Event(), []
+
+    def first():
+        try:
+            with intake._follower_lock():
+                held.set()
+                release.wait(5)
+                order.append("first done")
+        finally:
+            connection.close()
+
+    t = threading.Thread(target=first)
+    t.start()
+    assert held.wait(5)
+    assert intake.follower_running()
+    threading.Timer(0.3, release.set).start()
+    with intake._follower_lock(waiting=lambda: order.append("second waits")):
+        order.append("second holds")
+    t.join(5)
+    assert order == ["second waits", "first done", "second holds"]
+    assert not intake.follower_running()
+
+
+def test_the_sqlite_follower_lock_is_a_file_lock_beside_the_database(tmp_path, monkeypatch):
+    fake = type("C", (), {"vendor": "sqlite", "settings_dict": {"NAME": tmp_path / "a.sqlite3"}})
+    monkeypatch.setattr(intake, "connection", fake)
+    assert not intake.follower_running()  # no lock file yet: nobody follows
+    with intake._follower_lock():
+        assert (tmp_path / "a.sqlite3.ew-follow").exists()
+        # Another open file of the same lock (as another process would have) sees it taken.
+        assert intake.follower_running()
+    assert not intake.follower_running()
+
+
+def test_ew_intake_follow_command_stops_on_sigterm(areas, make_case, deferred, settings, capsys):
+    import os
+    import signal
+
+    settings.ACCORD_EW_INTAKE_GATHER = 0
+    file(make_case, areas.t1c1g1)
+    file(make_case, areas.t1c1g2)
+    before = signal.getsignal(signal.SIGTERM)
+    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM))
+    timer.start()
+    try:
+        call_command("ew-intake", "--follow", "-v", "2")
+    finally:
+        timer.cancel()
+    out = capsys.readouterr().out
+    assert "following early warning's queue (2 case(s) queued)" in out
+    assert "worked 2 case(s), 2 in all" in out
+    assert "stopped; worked 2 case(s); 0 queued now" in out
+    assert signal.getsignal(signal.SIGTERM) is before, "the command restores the handler"
+    assert not PendingIntake.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--follow", "--batch", "10"], "drop --batch"),
+        (["--follow", "--status"], "not allowed with"),
+    ],
+)
+def test_ew_intake_follow_refuses_options_it_cannot_honour(args, message, deferred):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match=message):
+        call_command("ew-intake", *args)

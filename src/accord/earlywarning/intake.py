@@ -17,7 +17,15 @@ background thread that works the queue right after the commit, in batches:
 - the thread also wakes every ACCORD_EW_INTAKE_SWEEP seconds, so rows queued by a process that
   died are worked by the others (or at the next start);
 - `accord ew-intake` works the queue from the command line, and `accord detect` works it before
-  reading the indicators.
+  reading the indicators;
+- `accord ew-intake --follow` is a dedicated queue worker: a process of its own that works the
+  queue as the threads would, and holds a "follower" lock for its whole life (a PostgreSQL
+  advisory lock on a connection of its own, or a file lock beside the SQLite database). While
+  that lock is held the server processes' threads leave the queue to it; they look again every
+  ACCORD_EW_INTAKE_SWEEP seconds and take the work back when the follower has stopped.
+  Early warning's work then no longer shares the request threads' interpreter (one interpreter
+  lock per process), so a filing does not wait for a batch's Python work; under load this
+  roughly halves a filing's typical latency (docs/security-data.md §10).
 
 Nothing here changes what a case's parties can do: the work only feeds situation-level alerts
 and the order of staff queues.
@@ -29,11 +37,12 @@ import fcntl
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from accord.cases.models import Case
@@ -46,6 +55,9 @@ log = logging.getLogger(__name__)
 # pg_advisory_lock key of the one queue worker ("ACCORD-EWQ"); only this module takes it.
 _PG_WORKER_LOCK = 0x4143_4557_51
 _LOCAL_WORKER_LOCK = threading.Lock()  # SQLite databases without a file (tests)
+# Held by a running `accord ew-intake --follow` for its whole life ("ACCORD-EWF").
+_PG_FOLLOWER_LOCK = 0x4143_4557_46
+_LOCAL_FOLLOWER_LOCK = threading.Lock()
 
 
 def enqueue_many(cases: list[Case]) -> None:
@@ -164,6 +176,109 @@ def _worker_lock() -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
+@contextmanager
+def _follower_lock(*, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the follower lock until the block ends; when another follower holds it, call
+    `waiting` once and wait for it (a standby worker)."""
+    if connection.vendor == "postgresql":
+        # A connection of its own: the lock lives as long as that session, whatever the
+        # worker's own connection does (it is closed after errors and reopened).
+        own = connections.create_connection(DEFAULT_DB_ALIAS)
+        try:
+            with own.cursor() as cur:
+                cur.execute("SELECT pg_try_advisory_lock(%s)", [_PG_FOLLOWER_LOCK])
+                if not cur.fetchone()[0]:
+                    if waiting:
+                        waiting()
+                    cur.execute("SELECT pg_advisory_lock(%s)", [_PG_FOLLOWER_LOCK])
+            yield
+        finally:
+            own.close()  # ends the session: releases the lock
+        return
+    name = database_file(connection)
+    if name is None:
+        if not _LOCAL_FOLLOWER_LOCK.acquire(blocking=False):
+            if waiting:
+                waiting()
+            _LOCAL_FOLLOWER_LOCK.acquire()
+        try:
+            yield
+        finally:
+            _LOCAL_FOLLOWER_LOCK.release()
+        return
+    fd = os.open(name + ".ew-follow", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting:
+                waiting()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def follower_running() -> bool:
+    """Whether an `accord ew-intake --follow` process holds the follower lock now."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_try_advisory_lock(%s)", [_PG_FOLLOWER_LOCK])
+            free = cur.fetchone()[0]
+            if free:
+                cur.execute("SELECT pg_advisory_unlock(%s)", [_PG_FOLLOWER_LOCK])
+        return not free
+    name = database_file(connection)
+    if name is None:
+        return _LOCAL_FOLLOWER_LOCK.locked()
+    if not os.path.exists(name + ".ew-follow"):
+        return False
+    fd = os.open(name + ".ew-follow", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def follow(
+    stop: threading.Event,
+    *,
+    waiting: Callable[[], None] | None = None,
+    worked: Callable[[int, int], None] | None = None,
+    holding: Callable[[], None] | None = None,
+) -> int:
+    """Be the dedicated queue worker until `stop` is set: hold the follower lock, and work each
+    batch once it is ready (as the server threads would), looking at the queue every
+    ACCORD_EW_INTAKE_GATHER seconds when it is empty. `worked(batch, total)` is called after
+    each batch, `holding()` once the follower lock is held. A failed batch stays queued and is
+    tried again after ACCORD_EW_INTAKE_SWEEP seconds. Returns the number of cases worked."""
+    gather = settings.ACCORD_EW_INTAKE_GATHER
+    idle = max(gather, 0.05)
+    total = 0
+    with _follower_lock(waiting=waiting):
+        if holding:
+            holding()
+        while not stop.is_set():
+            try:
+                with _worker_lock():
+                    wait = batch_wait(settle=gather)
+                    n = work_batch() if wait == 0 else 0
+                if n:
+                    total += n
+                    if worked:
+                        worked(n, total)
+                    continue
+                stop.wait(idle if wait is None else max(wait, 0.01))
+            except Exception:  # keep working: the rows stay queued for the next try
+                log.exception("early-warning intake work failed; the cases stay queued")
+                connection.close()
+                stop.wait(settings.ACCORD_EW_INTAKE_SWEEP)
+    return total
+
+
 def drain(*, limit: int | None = None, progress: Callable[[str], None] | None = None) -> int:
     """Work the queue until it is empty, as the only worker for that time. Returns the number
     of cases worked."""
@@ -181,15 +296,20 @@ def drain(*, limit: int | None = None, progress: Callable[[str], None] | None = 
 class Drainer:
     """One background thread per process that drains the queue when poked (after a filing
     commits) and every ACCORD_EW_INTAKE_SWEEP seconds. Started on first use in each process
-    (a forked server worker starts its own)."""
+    (a forked server worker starts its own). While an `accord ew-intake --follow` process runs
+    it leaves the queue to that process (looking again at every sweep)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pid: int | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self.follower = False  # a dedicated worker was running at the last look
+        self._looked = float("-inf")  # time.monotonic() of that look
 
     def poke(self) -> None:
+        if self.follower and self._pid == os.getpid():
+            return  # the dedicated worker finds the case by itself
         self.start()
         self._wake.set()
 
@@ -213,7 +333,9 @@ class Drainer:
             self._wake.wait(timeout=sweep)
             self._wake.clear()
             try:
-                while not self._stop.is_set():
+                if time.monotonic() - self._looked >= sweep:
+                    self.follower, self._looked = follower_running(), time.monotonic()
+                while not self.follower and not self._stop.is_set():
                     # A batch is worked once its oldest case has waited `gather` seconds (or a
                     # full batch waits): the group check and the writes cost much the same for
                     # one case as for fifty. The wait is spent outside the worker lock.
