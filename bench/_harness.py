@@ -247,6 +247,12 @@ class QueueWorker:
                 raise RuntimeError("queue worker did not start")
             time.sleep(0.1)
 
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs (its batch in progress, if any, rolls back)."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import AppServer, Client, PgCluster, production_env, run_py  # noqa: E402
+from _harness import AppServer, Client, PgCluster, QueueWorker, production_env, run_py  # noqa: E402
 
 SETUP = """
 from django.core.management import call_command
@@ -68,6 +68,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--interval", type=float, default=3.0, help="seconds of load between crashes")
     ap.add_argument("--server", choices=["auto", "gunicorn", "runserver"], default="auto")
     ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument(
+        "--ew-worker",
+        choices=["process", "threads"],
+        default="process",
+        help="early warning's queue: a dedicated `accord ew-intake --follow` process (as "
+        "deployed; SIGKILLed with the server on SQLite, cut off by the database's shutdown on "
+        "PostgreSQL) or the server processes' threads",
+    )
     args = ap.parse_args(argv)
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="accord-crash-"))
@@ -75,9 +83,14 @@ def main(argv: list[str] | None = None) -> int:
     pg = PgCluster(work / "pg") if args.db == "postgresql" else None
     env = production_env(work, pg.url if pg else None)
     run_py(SETUP, env)
+    queue_worker = QueueWorker(env) if args.ew_worker == "process" else None
+    if queue_worker:
+        queue_worker.start()
     server = AppServer(env, kind=args.server)
     server.start()
-    print(f"{args.db}: server {server.kind} on port {server.port}, data in {work}")
+    print(f"{args.db}: server {server.kind} on port {server.port}, early warning's queue "
+          f"worked by {'accord ew-intake --follow' if queue_worker else 'the server threads'}, "
+          f"data in {work}")  # fmt: skip
 
     acked: dict[str, str] = {}
     lock = threading.Lock()
@@ -141,8 +154,12 @@ def main(argv: list[str] | None = None) -> int:
             what = "PostgreSQL immediate shutdown + restart"
         else:
             server.kill()  # SIGKILL: no shutdown code, open transactions cut mid-way
+            if queue_worker:
+                queue_worker.kill()
+                queue_worker.start()
             server.start()
-            what = "SIGKILL of the server + restart"
+            what = "SIGKILL of the server" + (" and the queue worker" if queue_worker else "")
+            what += " + restart"
         print(f"crash {k + 1}/{args.crashes}: {what}; {before} cases acknowledged so far")
     time.sleep(args.interval)
     stop.set()
@@ -150,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         t.join(timeout=40)
     elapsed = time.monotonic() - started
     server.stop()
+    if queue_worker:
+        queue_worker.stop()
 
     ackfile = work / "acked.json"
     ackfile.write_text(json.dumps(acked))

@@ -455,3 +455,46 @@ def test_ew_intake_follow_refuses_options_it_cannot_honour(args, message, deferr
 
     with pytest.raises(CommandError, match=message):
         call_command("ew-intake", *args)
+
+
+def test_follow_takes_its_lock_again_when_it_is_lost(deferred, settings, monkeypatch):
+    """A PostgreSQL restart ends the session that holds the follower lock: the worker notices at
+    its next sweep and takes the lock again (else the server threads would take the queue
+    back while it keeps working)."""
+    settings.ACCORD_EW_INTAKE_SWEEP = 0
+    settings.ACCORD_EW_INTAKE_GATHER = 0
+    stop, taken, looks = threading.Event(), [], []
+
+    @contextlib.contextmanager
+    def fake_lock(waiting=None):
+        taken.append(time.monotonic())
+
+        def held():
+            looks.append(len(taken))
+            if len(taken) >= 3:
+                stop.set()
+            return False  # lost at every look
+
+        yield held
+
+    monkeypatch.setattr(intake, "_follower_lock", fake_lock)
+    holding = []
+    intake.follow(stop, holding=lambda: holding.append(1))
+    assert len(taken) == 3 and len(holding) == 3
+    assert looks == [1, 2, 3]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL sessions only")
+def test_the_postgresql_follower_lock_is_lost_with_its_session(db):
+    with intake._follower_lock() as held:
+        assert held() and intake.follower_running()
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks "
+                "WHERE locktype = 'advisory' AND objid = %s AND pid <> pg_backend_pid()",
+                [intake._PG_FOLLOWER_LOCK & 0xFFFFFFFF],
+            )
+        deadline = time.monotonic() + 5
+        while intake.follower_running() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not held() and not intake.follower_running()

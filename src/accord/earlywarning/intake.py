@@ -177,13 +177,23 @@ def _worker_lock() -> Iterator[None]:
 
 
 @contextmanager
-def _follower_lock(*, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+def _follower_lock(*, waiting: Callable[[], None] | None = None) -> Iterator[Callable[[], bool]]:
     """Hold the follower lock until the block ends; when another follower holds it, call
-    `waiting` once and wait for it (a standby worker)."""
+    `waiting` once and wait for it (a standby worker). Yields a check that says whether the
+    lock is still held (a PostgreSQL restart ends the session that holds it)."""
     if connection.vendor == "postgresql":
         # A connection of its own: the lock lives as long as that session, whatever the
         # worker's own connection does (it is closed after errors and reopened).
         own = connections.create_connection(DEFAULT_DB_ALIAS)
+
+        def held() -> bool:
+            try:
+                with own.cursor() as cur:
+                    cur.execute("SELECT 1")
+            except DatabaseError:
+                return False
+            return True
+
         try:
             with own.cursor() as cur:
                 cur.execute("SELECT pg_try_advisory_lock(%s)", [_PG_FOLLOWER_LOCK])
@@ -191,7 +201,7 @@ def _follower_lock(*, waiting: Callable[[], None] | None = None) -> Iterator[Non
                     if waiting:
                         waiting()
                     cur.execute("SELECT pg_advisory_lock(%s)", [_PG_FOLLOWER_LOCK])
-            yield
+            yield held
         finally:
             own.close()  # ends the session: releases the lock
         return
@@ -202,7 +212,7 @@ def _follower_lock(*, waiting: Callable[[], None] | None = None) -> Iterator[Non
                 waiting()
             _LOCAL_FOLLOWER_LOCK.acquire()
         try:
-            yield
+            yield lambda: True
         finally:
             _LOCAL_FOLLOWER_LOCK.release()
         return
@@ -214,7 +224,7 @@ def _follower_lock(*, waiting: Callable[[], None] | None = None) -> Iterator[Non
             if waiting:
                 waiting()
             fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        yield lambda: True
     finally:
         os.close(fd)  # releases the lock
 
@@ -253,29 +263,53 @@ def follow(
     """Be the dedicated queue worker until `stop` is set: hold the follower lock, and work each
     batch once it is ready (as the server threads would), looking at the queue every
     ACCORD_EW_INTAKE_GATHER seconds when it is empty. `worked(batch, total)` is called after
-    each batch, `holding()` once the follower lock is held. A failed batch stays queued and is
-    tried again after ACCORD_EW_INTAKE_SWEEP seconds. Returns the number of cases worked."""
-    gather = settings.ACCORD_EW_INTAKE_GATHER
-    idle = max(gather, 0.05)
+    each batch, `holding()` whenever the follower lock has been taken. A failed batch stays
+    queued and is tried again after ACCORD_EW_INTAKE_SWEEP seconds; a lock lost with its
+    database session is taken again. Returns the number of cases worked."""
+    sweep = settings.ACCORD_EW_INTAKE_SWEEP
     total = 0
-    with _follower_lock(waiting=waiting):
-        if holding:
-            holding()
-        while not stop.is_set():
-            try:
-                with _worker_lock():
-                    wait = batch_wait(settle=gather)
-                    n = work_batch() if wait == 0 else 0
-                if n:
-                    total += n
-                    if worked:
-                        worked(n, total)
-                    continue
-                stop.wait(idle if wait is None else max(wait, 0.01))
-            except Exception:  # keep working: the rows stay queued for the next try
-                log.exception("early-warning intake work failed; the cases stay queued")
-                connection.close()
-                stop.wait(settings.ACCORD_EW_INTAKE_SWEEP)
+    while not stop.is_set():
+        try:
+            with _follower_lock(waiting=waiting) as held:
+                if holding:
+                    holding()
+                total = _follow_while(stop, held, worked, total)
+        except DatabaseError:  # the database is unreachable: the lock could not be taken
+            log.exception("early-warning queue worker: could not take its lock; trying again")
+            stop.wait(sweep)
+    return total
+
+
+def _follow_while(
+    stop: threading.Event,
+    held: Callable[[], bool],
+    worked: Callable[[int, int], None] | None,
+    total: int,
+) -> int:
+    """follow()'s work while the follower lock is held (checked every sweep)."""
+    gather, sweep = settings.ACCORD_EW_INTAKE_GATHER, settings.ACCORD_EW_INTAKE_SWEEP
+    idle = max(gather, 0.05)
+    checked = time.monotonic()
+    while not stop.is_set():
+        if time.monotonic() - checked >= sweep:
+            if not held():
+                log.warning("early-warning queue worker: its lock was lost; taking it again")
+                return total
+            checked = time.monotonic()
+        try:
+            with _worker_lock():
+                wait = batch_wait(settle=gather)
+                n = work_batch() if wait == 0 else 0
+            if n:
+                total += n
+                if worked:
+                    worked(n, total)
+                continue
+            stop.wait(idle if wait is None else max(wait, 0.01))
+        except Exception:  # keep working: the rows stay queued for the next try
+            log.exception("early-warning intake work failed; the cases stay queued")
+            connection.close()
+            stop.wait(sweep)
     return total
 
 
