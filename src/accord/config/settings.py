@@ -17,7 +17,8 @@ ACCORD_TRUSTED_PROXIES number of reverse proxies in front of Accord (client IP f
 ACCORD_UPLOAD_DIR     where evidence uploads are stored (default $ACCORD_DATA_DIR/uploads)
 ACCORD_EW_INTAKE      inline | deferred: early warning's work on a new case (indicator counts,
                       group-dispute check, risk score) in the filing's transaction, or queued
-                      and done in batches just after it (default: deferred in production)
+                      and done in batches just after it (default: deferred in production),
+                      by `accord ew-intake --follow` when it runs, else by the server processes
 ACCORD_SWITCH_INTERVAL seconds between thread switches in a server process (default 0.001;
                       Python's own default is 0.005); see docs/operations.md
 ACCORD_SQLITE_CHECKPOINT_SECONDS seconds between a server process's background WAL checkpoints
@@ -365,7 +366,8 @@ ACCORD_MIN_CELL = int(os.environ.get("ACCORD_MIN_CELL", "5"))
 # Early warning's work on each new case (docs/earlywarning.md, "At intake"): "inline" in the
 # filing's own transaction, or "deferred": the filing queues the case in the same transaction
 # and a background thread of each server process works the queue in batches right after the
-# commit (and sweeps it every ACCORD_EW_INTAKE_SWEEP seconds, so nothing queued is lost).
+# commit (and sweeps it every ACCORD_EW_INTAKE_SWEEP seconds, so nothing queued is lost) —
+# unless a dedicated `accord ew-intake --follow` process runs, which the threads then leave it to.
 ACCORD_EW_INTAKE = os.environ.get("ACCORD_EW_INTAKE", "deferred" if PRODUCTION else "inline")
 if ACCORD_EW_INTAKE not in ("inline", "deferred"):
     raise ImproperlyConfigured("ACCORD_EW_INTAKE must be 'inline' or 'deferred'")
