@@ -21,6 +21,8 @@ inside the transaction become ten.
 - `Select` reads a model's rows by a fixed `WHERE` clause compiled once, with Django's own
   converters (decryption included), for the hot lookups of intake where building a QuerySet
   cost more than running it.
+- `planner_setting()` (PostgreSQL): a planner setting for the statements of a block only, for
+  the rare read whose best plan the planner cannot see from its statistics.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import AutoField, Field, Model
 
 
@@ -222,3 +224,23 @@ def pipelined(using: str = "default") -> Iterator[None]:
     conn.ensure_connection()
     with conn.connection.pipeline():
         yield
+
+
+@contextmanager
+def planner_setting(name: str, value: str, using: str = "default") -> Iterator[None]:
+    """Run the block's statements with a PostgreSQL planner setting (`enable_bitmapscan`,
+    `off`), inside a transaction (a savepoint when one is open) and restored at the block's
+    end, so nothing else in the caller's transaction sees it. Elsewhere: as usual."""
+    if not name.startswith("enable_"):
+        raise ValueError(f"{name!r} is not a planner method setting")
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=using):
+        with conn.cursor() as cur:
+            cur.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
+            before = cur.fetchone()[0]
+        yield
+        with conn.cursor() as cur:
+            cur.execute("SELECT set_config(%s, %s, true)", [name, before])
