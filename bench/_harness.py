@@ -173,7 +173,29 @@ def have_gunicorn() -> bool:
     return True
 
 
-class AppServer:
+class ProcessGroup:
+    """A child started in its own process group (`self.proc`), stopped with all its children."""
+
+    proc: subprocess.Popen | None = None
+    stop_timeout: float = 20
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: no shutdown code runs."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self) -> None:
+        """SIGTERM, then SIGKILL after `stop_timeout` seconds."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class AppServer(ProcessGroup):
     """The Accord WSGI application on 127.0.0.1, in its own process group."""
 
     def __init__(self, env: dict, *, workers: int = 2, threads: int = 4, kind: str = "auto"):
@@ -208,24 +230,13 @@ class AppServer:
             time.sleep(0.1)
         raise RuntimeError("server did not become ready")
 
-    def kill(self) -> None:
-        """SIGKILL the whole process group: no shutdown code runs."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
 
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-class QueueWorker:
+class QueueWorker(ProcessGroup):
     """`accord ew-intake --follow`: early warning's dedicated queue worker, as deployed beside
-    the server (docs/operations.md), in its own process group."""
+    the server (docs/operations.md), in its own process group. SIGTERM lets it finish its
+    batch; SIGKILL cuts it off (the batch in progress rolls back and stays queued)."""
+
+    stop_timeout = 60
 
     def __init__(self, env: dict) -> None:
         self.env = env
@@ -246,21 +257,6 @@ class QueueWorker:
             if time.monotonic() > deadline:
                 raise RuntimeError("queue worker did not start")
             time.sleep(0.1)
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown code runs (its batch in progress, if any, rolls back)."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
 
 
 class Client:
