@@ -66,6 +66,27 @@ def mixed_filings(areas, make_case) -> list[Case]:
     return out
 
 
+def hold_in_another_thread(lock, order: list, done: str) -> threading.Thread:
+    """Hold `lock()` in another thread (with its own database connection, like another
+    process) from now until 0.3 s later, then append `done` to `order`."""
+    held, release = threading.Event(), threading.Event()
+
+    def holder():
+        try:
+            with lock():
+                held.set()
+                release.wait(5)
+                order.append(done)
+        finally:
+            connection.close()
+
+    t = threading.Thread(target=holder)
+    t.start()
+    assert held.wait(5)
+    threading.Timer(0.3, release.set).start()
+    return t
+
+
 def outcome() -> dict:
     """Everything the early-warning work writes, in comparable form."""
     return {
@@ -271,21 +292,8 @@ def test_one_queue_worker_at_a_time_across_processes(areas, make_case, deferred)
     """While another worker (here a thread with its own database connection) works the
     queue, drain() waits for it instead of running the same group check on the same rows."""
     file(make_case, areas.t1c1g1)
-    held, release, order = threading.Event(), threading.Event(), []
-
-    def other_worker():
-        try:
-            with intake._worker_lock():
-                held.set()
-                release.wait(5)
-                order.append("other done")
-        finally:
-            connection.close()
-
-    other = threading.Thread(target=other_worker)
-    other.start()
-    assert held.wait(5)
-    threading.Timer(0.3, release.set).start()
+    order = []
+    other = hold_in_another_thread(intake._worker_lock, order, "other done")
     started = time.monotonic()
     assert intake.drain() == 1
     order.append("drain done")
@@ -387,22 +395,9 @@ def test_the_worker_thread_leaves_the_queue_to_a_running_follower(settings, monk
 def test_the_follower_lock_is_one_at_a_time_and_seen_by_the_servers(db):
     """follower_running() sees the lock another worker holds; a second follower waits (and
     says so) until the first has stopped."""
-    held, release, order = threading.Event(), threading.Event(), []
-
-    def first():
-        try:
-            with intake._follower_lock():
-                held.set()
-                release.wait(5)
-                order.append("first done")
-        finally:
-            connection.close()
-
-    t = threading.Thread(target=first)
-    t.start()
-    assert held.wait(5)
+    order = []
+    t = hold_in_another_thread(intake._follower_lock, order, "first done")
     assert intake.follower_running()
-    threading.Timer(0.3, release.set).start()
     with intake._follower_lock(waiting=lambda: order.append("second waits")):
         order.append("second holds")
     t.join(5)

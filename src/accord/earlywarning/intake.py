@@ -176,6 +176,22 @@ def _worker_lock() -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
+def _take(try_take: Callable[[], bool], take: Callable[[], object], waiting) -> None:
+    """Take a lock at once if free, else call `waiting` (if given) and wait for it."""
+    if not try_take():
+        if waiting:
+            waiting()
+        take()
+
+
+def _flock_now(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
 @contextmanager
 def _follower_lock(*, waiting: Callable[[], None] | None = None) -> Iterator[Callable[[], bool]]:
     """Hold the follower lock until the block ends; when another follower holds it, call
@@ -194,23 +210,28 @@ def _follower_lock(*, waiting: Callable[[], None] | None = None) -> Iterator[Cal
                 return False
             return True
 
-        try:
+        def run(sql: str) -> object:
             with own.cursor() as cur:
-                cur.execute("SELECT pg_try_advisory_lock(%s)", [_PG_FOLLOWER_LOCK])
-                if not cur.fetchone()[0]:
-                    if waiting:
-                        waiting()
-                    cur.execute("SELECT pg_advisory_lock(%s)", [_PG_FOLLOWER_LOCK])
+                cur.execute(sql, [_PG_FOLLOWER_LOCK])
+                return cur.fetchone()[0]
+
+        try:
+            _take(
+                lambda: run("SELECT pg_try_advisory_lock(%s)"),
+                lambda: run("SELECT pg_advisory_lock(%s)"),
+                waiting,
+            )
             yield held
         finally:
             own.close()  # ends the session: releases the lock
         return
     name = database_file(connection)
     if name is None:
-        if not _LOCAL_FOLLOWER_LOCK.acquire(blocking=False):
-            if waiting:
-                waiting()
-            _LOCAL_FOLLOWER_LOCK.acquire()
+        _take(
+            lambda: _LOCAL_FOLLOWER_LOCK.acquire(blocking=False),
+            _LOCAL_FOLLOWER_LOCK.acquire,
+            waiting,
+        )
         try:
             yield lambda: True
         finally:
@@ -218,12 +239,7 @@ def _follower_lock(*, waiting: Callable[[], None] | None = None) -> Iterator[Cal
         return
     fd = os.open(name + ".ew-follow", os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if waiting:
-                waiting()
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        _take(lambda: _flock_now(fd), lambda: fcntl.flock(fd, fcntl.LOCK_EX), waiting)
         yield lambda: True
     finally:
         os.close(fd)  # releases the lock
@@ -245,12 +261,9 @@ def follower_running() -> bool:
         return False
     fd = os.open(name + ".ew-follow", os.O_RDWR)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
+        return not _flock_now(fd)
     finally:
         os.close(fd)
-    return False
 
 
 def follow(
@@ -297,9 +310,7 @@ def _follow_while(
                 return total
             checked = time.monotonic()
         try:
-            with _worker_lock():
-                wait = batch_wait(settle=gather)
-                n = work_batch() if wait == 0 else 0
+            n, wait = _step(gather)
             if n:
                 total += n
                 if worked:
@@ -311,6 +322,15 @@ def _follow_while(
             connection.close()
             stop.wait(sweep)
     return total
+
+
+def _step(gather: float) -> tuple[int, float | None]:
+    """One step of a queue worker (the server thread or `follow`): as the only worker, work the
+    next batch if it is ready. Returns the cases worked and `batch_wait`'s answer (0: worked;
+    None: the queue is empty; else seconds until the next batch is ready)."""
+    with _worker_lock():
+        wait = batch_wait(settle=gather)
+        return (work_batch() if wait == 0 else 0), wait
 
 
 def drain(*, limit: int | None = None, progress: Callable[[str], None] | None = None) -> int:
@@ -373,11 +393,9 @@ class Drainer:
                     # A batch is worked once its oldest case has waited `gather` seconds (or a
                     # full batch waits): the group check and the writes cost much the same for
                     # one case as for fifty. The wait is spent outside the worker lock.
-                    with _worker_lock():
-                        wait = batch_wait(settle=gather)
-                        if wait == 0:
-                            work_batch()
-                            continue
+                    _n, wait = _step(gather)
+                    if wait == 0:
+                        continue
                     if wait is None:
                         break
                     self._stop.wait(wait)
