@@ -208,6 +208,10 @@ ROUTER_MODULES = (
     "accord.cases.api",
     "accord.resolution.api",
     "accord.earlywarning.api",
+    "accord.participation.api",
+    "accord.safety.api",
+    "accord.wellbeing.api",
+    "accord.grid.api",
 )
 
 

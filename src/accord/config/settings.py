@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "accord.cases",
     "accord.resolution",
     "accord.earlywarning",
+    "accord.participation",
+    "accord.safety",
+    "accord.wellbeing",
+    "accord.grid",
     "accord.web",
     "accord.demo",
 ]

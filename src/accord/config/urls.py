@@ -14,6 +14,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("resolution/", include("accord.resolution.urls")),
     path("early-warning/", include("accord.earlywarning.urls")),
+    path("participation/", include("accord.participation.urls")),
+    path("safety/", include("accord.safety.urls")),
+    path("wellbeing/", include("accord.wellbeing.urls")),
+    path("grid/", include("accord.grid.urls")),
     path("", include("accord.accounts.urls")),
     path("", include("accord.web.urls")),
 ]

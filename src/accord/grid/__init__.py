@@ -1,0 +1,1 @@
+"""Grid: see docs/grid.md."""

@@ -1,0 +1,1 @@
+"""Participation: see docs/participation.md."""

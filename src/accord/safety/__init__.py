@@ -1,0 +1,1 @@
+"""Safety: see docs/safety.md."""

@@ -1,0 +1,1 @@
+"""Wellbeing: see docs/wellbeing.md."""

@@ -1,0 +1,5 @@
+"""API of the wellbeing app (registered in accord.config.api.ROUTER_MODULES)."""
+
+from ninja import Router
+
+router = Router(tags=["wellbeing"])
