@@ -16,7 +16,9 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from accord.core import crypto
-from accord.resolution import services
+from accord.resolution.documents import document_add
+from accord.resolution.followups import followup_record
+from accord.resolution.mediation import agreement_record, agreement_sign, session_record
 from accord.resolution.models import (
     Agreement,
     Document,
@@ -26,6 +28,9 @@ from accord.resolution.models import (
     ProceedingEvent,
     SupervisionOrder,
 )
+from accord.resolution.proceedings import OpenInput, proceeding_open
+from accord.resolution.supervision import supervision_order_issue, supervision_order_reply
+from accord.resolution.transitions import proceeding_transition
 from factories import PartyInput, create_case
 
 pytestmark = pytest.mark.django_db
@@ -70,13 +75,13 @@ def build_mediation(areas, mediator, make_user) -> dict:
         ),
     )
     applied = timezone.localdate() - dt.timedelta(days=20)
-    p = services.proceeding_open(
+    p = proceeding_open(
         actor=mediator,
         case=case,
-        data=services.OpenInput(channel="people_mediation", applied_on=applied),
+        data=OpenInput(channel="people_mediation", applied_on=applied),
     )
-    p = services.proceeding_transition(actor=mediator, proceeding=p, action="accept")
-    session = services.session_record(
+    p = proceeding_transition(actor=mediator, proceeding=p, action="accept")
+    session = session_record(
         actor=mediator,
         proceeding=p,
         held_at=timezone.now() - dt.timedelta(days=1),
@@ -84,15 +89,15 @@ def build_mediation(areas, mediator, make_user) -> dict:
         attendees=[APPLICANT, RESPONDENT, "Sun Meiling"],
         record=f"{NEIGHBOUR} admitted the leak; 楼上漏水 since May.",
     )
-    services.agreement_record(
+    agreement_record(
         actor=mediator,
         proceeding=p,
         text=f"{NEIGHBOUR} pays for the new ceiling.",
         terms=[{"text": f"{NEIGHBOUR} pays for the new ceiling", "due_on": "2030-01-31"}],
     )
     for name, role in ((APPLICANT, "applicant"), (RESPONDENT, "respondent")):
-        services.agreement_sign(actor=mediator, proceeding=p, name=name, role=role)
-    document = services.document_add(
+        agreement_sign(actor=mediator, proceeding=p, name=name, role=role)
+    document = document_add(
         actor=mediator,
         case=case,
         kind="identity",
@@ -100,16 +105,16 @@ def build_mediation(areas, mediator, make_user) -> dict:
         body=f"ID card of {APPLICANT} checked; {NEIGHBOUR} floods my kitchen.",
         proceeding=p,
     )
-    order = services.supervision_order_issue(
+    order = supervision_order_issue(
         actor=supervisor,
         proceeding=p,
         text=f"Report on the repair {NEIGHBOUR} promised.",
         reply_due=timezone.localdate() + dt.timedelta(days=3),
     )
-    services.supervision_order_reply(
+    supervision_order_reply(
         actor=mediator, order=order, reply=f"{NEIGHBOUR} pays for the new ceiling next week."
     )
-    p = services.proceeding_transition(
+    p = proceeding_transition(
         actor=mediator,
         proceeding=p,
         action="conclude",
@@ -118,7 +123,7 @@ def build_mediation(areas, mediator, make_user) -> dict:
         outcome_summary=f"{NEIGHBOUR} pays for the new ceiling",
     )
     visit = FollowUp.objects.get(proceeding=p)
-    services.followup_record(
+    followup_record(
         actor=mediator,
         followup=visit,
         performed=True,

@@ -10,9 +10,12 @@ import io
 import pytest
 
 from accord.core.errors import Conflict, ValidationFailed
-from accord.resolution import services, statutes
+from accord.resolution import statutes
 from accord.resolution import workflow as wf
+from accord.resolution.mediation import agreement_record
 from accord.resolution.models import Clock, StatuteRule
+from accord.resolution.proceedings import OpenInput, proceeding_open
+from accord.resolution.transitions import proceeding_transition
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -84,19 +87,17 @@ def test_seeded_table_is_the_statute_table(db):
 @pytest.mark.parametrize(("channel", "procedure"), RUNS)
 def test_channel_through_its_clock(calendar_2025, areas, mediator, make_case, channel, procedure):
     case, _ = make_case(area=areas.t1c1g1, category="contract_debt")
-    p = services.proceeding_open(
+    p = proceeding_open(
         actor=mediator,
         case=case,
-        data=services.OpenInput(channel=channel, procedure=procedure, applied_on=APPLIED),
+        data=OpenInput(channel=channel, procedure=procedure, applied_on=APPLIED),
     )
-    p = services.proceeding_transition(
-        actor=mediator, proceeding=p, action="accept", on_date=ACCEPTED
-    )
+    p = proceeding_transition(actor=mediator, proceeding=p, action="accept", on_date=ACCEPTED)
     if channel in wf.MEDIATION:
-        services.agreement_record(
+        agreement_record(
             actor=mediator, proceeding=p, text="协议", terms=[{"text": "付款", "due_on": None}]
         )
-    p = services.proceeding_transition(
+    p = proceeding_transition(
         actor=mediator,
         proceeding=p,
         action="conclude",
@@ -125,10 +126,10 @@ def test_channel_through_its_clock(calendar_2025, areas, mediator, make_case, ch
 
 
 def _open(mediator, case, channel, procedure=""):
-    return services.proceeding_open(
+    return proceeding_open(
         actor=mediator,
         case=case,
-        data=services.OpenInput(channel=channel, procedure=procedure, applied_on=APPLIED),
+        data=OpenInput(channel=channel, procedure=procedure, applied_on=APPLIED),
     )
 
 
@@ -141,24 +142,22 @@ def test_working_day_clock_suspension_resumption_and_restart(
     assert c.due_on == D(2025, 10, 10)
     # Suspended on Mon 29 Sep, resumed Fri 10 Oct: the working days in (29 Sep, 10 Oct]
     # (30 Sep, 9 and 10 Oct; 1-8 Oct are holidays) did not count → 3 working days added.
-    services.proceeding_transition(
+    proceeding_transition(
         actor=mediator, proceeding=p, action="suspend", on_date=D(2025, 9, 29), note="补正材料"
     )
     with pytest.raises(ValidationFailed):  # already suspended
-        services.proceeding_transition(
+        proceeding_transition(
             actor=mediator, proceeding=p, action="suspend", on_date=D(2025, 9, 30), note="again"
         )
     c.refresh_from_db()
     assert c.state == Clock.State.SUSPENDED
-    services.proceeding_transition(
-        actor=mediator, proceeding=p, action="resume", on_date=D(2025, 10, 10)
-    )
+    proceeding_transition(actor=mediator, proceeding=p, action="resume", on_date=D(2025, 10, 10))
     c.refresh_from_db()
     assert c.suspended_days == 3
     # 10 Oct + 3 working days: Sat 11 Oct (worked), Mon 13, Tue 14.
     assert c.state == Clock.State.RUNNING and c.due_on == D(2025, 10, 14)
     # Restart (e.g. the application was completed): 5 working days from Mon 13 Oct.
-    services.proceeding_transition(
+    proceeding_transition(
         actor=mediator, proceeding=p, action="restart", on_date=D(2025, 10, 13), note="申请补正完毕"
     )
     c.refresh_from_db()
@@ -172,28 +171,24 @@ def test_extension_only_with_recorded_approval_and_within_the_rule(
 ):
     case, _ = make_case(area=areas.t1c1g1, category="rural_land")
     p = _open(mediator, case, wf.RURAL_LAND_ARBITRATION)
-    services.proceeding_transition(actor=mediator, proceeding=p, action="accept", on_date=ACCEPTED)
+    proceeding_transition(actor=mediator, proceeding=p, action="accept", on_date=ACCEPTED)
     award = p.clocks.get(rule__code="rural_land_arbitration.award")
     assert award.due_on == D(2025, 12, 1)
     kwargs = dict(proceeding=p, action="extend", note="案情复杂")
     from accord.core.errors import Forbidden
 
     with pytest.raises(Forbidden):  # a mediator cannot approve
-        services.proceeding_transition(actor=mediator, extension=30, approved_by="主任", **kwargs)
+        proceeding_transition(actor=mediator, extension=30, approved_by="主任", **kwargs)
     with pytest.raises(ValidationFailed, match="approving authority"):
-        services.proceeding_transition(actor=coordinator, extension=30, **kwargs)
+        proceeding_transition(actor=coordinator, extension=30, **kwargs)
     with pytest.raises(ValidationFailed, match="at most 30"):
-        services.proceeding_transition(
-            actor=coordinator, extension=31, approved_by="主任", **kwargs
-        )
-    services.proceeding_transition(actor=coordinator, extension=20, approved_by="主任", **kwargs)
+        proceeding_transition(actor=coordinator, extension=31, approved_by="主任", **kwargs)
+    proceeding_transition(actor=coordinator, extension=20, approved_by="主任", **kwargs)
     award.refresh_from_db()
     assert award.due_on == D(2025, 12, 19) and award.extension_approved_by == "主任"
     with pytest.raises(ValidationFailed, match="at most 10"):  # 20 used of 30
-        services.proceeding_transition(
-            actor=coordinator, extension=11, approved_by="主任", **kwargs
-        )
-    services.proceeding_transition(actor=coordinator, extension=10, approved_by="主任", **kwargs)
+        proceeding_transition(actor=coordinator, extension=11, approved_by="主任", **kwargs)
+    proceeding_transition(actor=coordinator, extension=10, approved_by="主任", **kwargs)
     award.refresh_from_db()
     assert award.due_on == D(2025, 12, 29)  # 60 + 30 days after Sep 30 = Mon Dec 29
 
@@ -204,7 +199,7 @@ def test_no_extension_where_the_statute_gives_none(
     case, _ = make_case(area=areas.t1c1g1, category="labour")
     p = _open(mediator, case, wf.LABOUR_MEDIATION)
     with pytest.raises(ValidationFailed, match="may be extended"):
-        services.proceeding_transition(
+        proceeding_transition(
             actor=coordinator, proceeding=p, action="extend", extension=5, approved_by="x", note="n"
         )
 
@@ -213,7 +208,7 @@ def test_a_change_of_the_law_is_a_data_change(calendar_2025, areas, mediator, ma
     StatuteRule.objects.filter(code="labour_arbitration.award").update(amount=60, extension_max=30)
     case, _ = make_case(area=areas.t1c1g1, category="labour")
     p = _open(mediator, case, wf.LABOUR_ARBITRATION)
-    services.proceeding_transition(actor=mediator, proceeding=p, action="accept", on_date=ACCEPTED)
+    proceeding_transition(actor=mediator, proceeding=p, action="accept", on_date=ACCEPTED)
     assert p.clocks.get(rule__code="labour_arbitration.award").due_on == D(2025, 12, 1)
     StatuteRule.objects.filter(code="labour_arbitration.examine").update(active=False)
     case2, _ = make_case(area=areas.t1c1g1, category="labour")
@@ -226,7 +221,7 @@ def test_one_active_proceeding_per_channel(calendar_2025, areas, mediator, make_
     p = _open(mediator, case, wf.PEOPLE_MEDIATION)
     with pytest.raises(Conflict):
         _open(mediator, case, wf.PEOPLE_MEDIATION)
-    services.proceeding_transition(
+    proceeding_transition(
         actor=mediator, proceeding=p, action="withdraw", on_date=ACCEPTED, note="申请人撤回"
     )
     p.refresh_from_db()
@@ -276,7 +271,7 @@ def test_statute_table_dump_edit_load(tmp_path, calendar_2025, areas, mediator, 
     assert "0 rule(s) created" in out.getvalue()
     case, _ = make_case(area=areas.t1c1g1, category="traffic")
     p = _open(mediator, case, wf.ADMIN_MEDIATION)
-    services.proceeding_transition(actor=mediator, proceeding=p, action="accept", on_date=ACCEPTED)
+    proceeding_transition(actor=mediator, proceeding=p, action="accept", on_date=ACCEPTED)
     assert p.clocks.get().due_on == D(2025, 10, 20)  # 20 days after 30 Sep
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps([{"code": "duel.fight", "amount": 3}]), encoding="utf-8")

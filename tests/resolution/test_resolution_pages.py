@@ -11,9 +11,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accord.resolution import services
 from accord.resolution import workflow as wf
 from accord.resolution.models import Document, FollowUp, Proceeding
+from accord.resolution.proceedings import OpenInput, proceeding_open
+from accord.resolution.transitions import proceeding_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -45,14 +46,12 @@ def check_html(html: str) -> None:
 def setup(areas, make_case, mediator):
     case, _ = make_case(area=areas.t1c1g1, actor=mediator, category="traffic")
     today = dt.date.today()
-    p = services.proceeding_open(
+    p = proceeding_open(
         actor=mediator,
         case=case,
-        data=services.OpenInput(
-            channel=wf.ADMIN_MEDIATION, applied_on=today - dt.timedelta(days=40)
-        ),
+        data=OpenInput(channel=wf.ADMIN_MEDIATION, applied_on=today - dt.timedelta(days=40)),
     )
-    services.proceeding_transition(
+    proceeding_transition(
         actor=mediator, proceeding=p, action="accept", on_date=today - dt.timedelta(days=40)
     )
     client = Client()
@@ -130,12 +129,12 @@ def test_public_time_limits_page(db, language):
 
 def test_session_handoff_followup_archive_forms(areas, make_case, mediator, coordinator):
     case, _ = make_case(area=areas.t1c1g1, actor=mediator)
-    p = services.proceeding_open(
+    p = proceeding_open(
         actor=mediator,
         case=case,
-        data=services.OpenInput(channel=wf.PEOPLE_MEDIATION, applied_on=dt.date(2025, 9, 1)),
+        data=OpenInput(channel=wf.PEOPLE_MEDIATION, applied_on=dt.date(2025, 9, 1)),
     )
-    services.proceeding_transition(
+    proceeding_transition(
         actor=mediator, proceeding=p, action="accept", on_date=dt.date(2025, 9, 2)
     )
     client = Client()
@@ -161,10 +160,10 @@ def test_session_handoff_followup_archive_forms(areas, make_case, mediator, coor
         follow=True,
     )
     assert "cannot be handed" in r.content.decode()
-    services.proceeding_transition(
+    proceeding_transition(
         actor=mediator, proceeding=new, action="accept", on_date=dt.date(2025, 9, 6)
     )
-    services.proceeding_transition(
+    proceeding_transition(
         actor=mediator,
         proceeding=new,
         action="conclude",

@@ -12,23 +12,26 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from accord.core.errors import Conflict, Forbidden, ValidationFailed
-from accord.resolution import services
 from accord.resolution import workflow as wf
+from accord.resolution.followups import followup_record
+from accord.resolution.mediation import agreement_record
 from accord.resolution.models import Document, FollowUp, Notification, Proceeding
+from accord.resolution.outcomes import followup_days
+from accord.resolution.proceedings import OpenInput, proceeding_handoff, proceeding_open
 from accord.resolution.selectors import supervision_board
+from accord.resolution.supervision import reminders_send, supervision_order_issue
+from accord.resolution.transitions import proceeding_transition
 
 pytestmark = pytest.mark.django_db
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def opened(actor, case, channel, applied_on, accept_on=None):
-    p = services.proceeding_open(
-        actor=actor, case=case, data=services.OpenInput(channel=channel, applied_on=applied_on)
+    p = proceeding_open(
+        actor=actor, case=case, data=OpenInput(channel=channel, applied_on=applied_on)
     )
     if accept_on:
-        p = services.proceeding_transition(
-            actor=actor, proceeding=p, action="accept", on_date=accept_on
-        )
+        p = proceeding_transition(actor=actor, proceeding=p, action="accept", on_date=accept_on)
     return p
 
 
@@ -46,7 +49,7 @@ def board_data(areas, mediator, make_case):
             today - dt.timedelta(days=days_ago),
             today - dt.timedelta(days=days_ago),
         )
-    services.proceeding_transition(
+    proceeding_transition(
         actor=mediator, proceeding=rows["grey"], action="suspend", on_date=today, note="鉴定中"
     )
     return rows
@@ -93,9 +96,7 @@ def test_supervision_order_from_a_higher_tier(
     assert p.handling_area.code == "T1"
     reply_due = timezone.localdate() + dt.timedelta(days=3)
     with pytest.raises(Forbidden):  # same tier as the handling unit
-        services.supervision_order_issue(
-            actor=coordinator, proceeding=p, text="请加快", reply_due=reply_due
-        )
+        supervision_order_issue(actor=coordinator, proceeding=p, text="请加快", reply_due=reply_due)
     r = api_for(county_supervisor).post(
         f"proceedings/{p.number}/supervision-orders",
         {"text": "请于三日内报告办理进展", "reply_due": reply_due.isoformat()},
@@ -126,10 +127,10 @@ def test_supervision_order_from_a_higher_tier(
 def _agreed(mediator, make_case, areas):
     case, _ = make_case(area=areas.t1c1g1, actor=mediator)
     p = opened(mediator, case, wf.PEOPLE_MEDIATION, dt.date(2025, 9, 1), dt.date(2025, 9, 2))
-    services.agreement_record(
+    agreement_record(
         actor=mediator, proceeding=p, text="协议", terms=[{"text": "还款", "due_on": "2025-09-30"}]
     )
-    p = services.proceeding_transition(
+    p = proceeding_transition(
         actor=mediator,
         proceeding=p,
         action="conclude",
@@ -152,12 +153,10 @@ def test_non_performance_routes(areas, mediator, make_case, route, channel, case
     f = FollowUp.objects.get(case=case)
     assert f.due_on == dt.date(2025, 9, 25)
     with override_settings(ACCORD_FOLLOWUP_DAYS=20):
-        assert services.followup_days() == 20
+        assert followup_days() == 20
     with pytest.raises(ValidationFailed):
-        services.followup_record(
-            actor=mediator, followup=f, performed=True, satisfaction=4, route=route
-        )
-    services.followup_record(
+        followup_record(actor=mediator, followup=f, performed=True, satisfaction=4, route=route)
+    followup_record(
         actor=mediator, followup=f, performed=False, satisfaction=2, remaining_risk="medium",
         route=route, done_on=dt.date(2025, 9, 26),
     )  # fmt: skip
@@ -169,19 +168,17 @@ def test_non_performance_routes(areas, mediator, make_case, route, channel, case
     if route == "enforcement":
         assert new.procedure == "enforcement"
     with pytest.raises(Conflict):
-        services.followup_record(actor=mediator, followup=f, performed=False, satisfaction=2)
+        followup_record(actor=mediator, followup=f, performed=False, satisfaction=2)
 
 
 def test_judicial_confirmation_after_30_days_is_refused(areas, mediator, make_case):
     case, p = _agreed(mediator, make_case, areas)
     # 10 Sep + 30 days = 10 Oct 2025 (no holidays loaded in this test).
     with pytest.raises(ValidationFailed, match="30-day period"):
-        services.proceeding_handoff(
+        proceeding_handoff(
             actor=mediator,
             source=p,
-            data=services.OpenInput(
-                channel=wf.JUDICIAL_CONFIRMATION, applied_on=dt.date(2025, 10, 11)
-            ),
+            data=OpenInput(channel=wf.JUDICIAL_CONFIRMATION, applied_on=dt.date(2025, 10, 11)),
         )
     assert not Proceeding.objects.filter(channel=wf.JUDICIAL_CONFIRMATION).exists()
 
@@ -191,7 +188,7 @@ def test_failed_mediation_issues_notice_of_rights_and_prefilled_routes(
 ):
     case, _ = make_case(area=areas.t1c1g1, actor=mediator, category="contract_debt")
     p = opened(mediator, case, wf.PEOPLE_MEDIATION, dt.date(2025, 9, 1), dt.date(2025, 9, 2))
-    p = services.proceeding_transition(
+    p = proceeding_transition(
         actor=mediator,
         proceeding=p,
         action="conclude",
@@ -271,7 +268,7 @@ def test_scope_and_bad_input(areas, mediator, make_user, make_case, api_for, res
 def test_metrics(areas, mediator, make_case, api_for, make_user):
     case, p = _agreed(mediator, make_case, areas)
     f = FollowUp.objects.get(case=case)
-    services.followup_record(actor=mediator, followup=f, performed=True, satisfaction=4)
+    followup_record(actor=mediator, followup=f, performed=True, satisfaction=4)
     m = api_for(mediator).get("resolution/metrics").json()
     assert m["cases"] == 1 and m["resolved"] == 1
     assert m["resolved_at_intake_tier_share"] == 1.0
@@ -304,7 +301,7 @@ def test_board_and_reminders_on_demo_data(db):
     top = Membership.objects.filter(area__level="city").select_related("user").first()
     board = supervision_board(actor=top.user)
     assert board["rows"] and sum(board["totals"].values()) > 0
-    assert services.reminders_send() > 0
+    assert reminders_send() > 0
     # `make demo` runs it again on every start: --if-empty leaves the proceedings as they are
     count = Proceeding.objects.count()
     out = io.StringIO()
@@ -341,7 +338,7 @@ def test_assign_and_audited_dossier_export(
     assert r.status_code == 404
     r = api_for(coordinator).post(f"proceedings/{p.number}/assign", {"assignee": "colleague"})
     assert r.status_code == 200 and r.json()["assignee"] == "colleague"
-    services.reminders_send()
+    reminders_send()
     assert Notification.objects.filter(recipient=colleague, kind="deadline_red").exists()
     before = AuditEvent.objects.filter(action="dossier.export").count()
     assert api_for(mediator).get(f"cases/{p.case.reference}/dossier").status_code == 200

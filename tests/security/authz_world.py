@@ -47,8 +47,13 @@ from accord.cases import attachments
 from accord.cases.models import Case, Category
 from accord.earlywarning import services as ew_services
 from accord.earlywarning.models import Alert, Freq, IndicatorCount
-from accord.resolution import services as rs_services
+from accord.resolution.documents import document_add
+from accord.resolution.followups import followup_record
+from accord.resolution.mediation import agreement_record, agreement_sign, session_record
 from accord.resolution.models import FollowUp, Notification, Proceeding
+from accord.resolution.proceedings import OpenInput, proceeding_open
+from accord.resolution.supervision import supervision_order_issue
+from accord.resolution.transitions import proceeding_transition
 from factories import PASSWORD, AreaTree, PartyInput, create_case, create_user
 
 
@@ -179,24 +184,22 @@ def accepted_mediation(actor: User, case: Case) -> Proceeding:
     """People's mediation (handled by the case's community) opened and accepted by `actor`,
     applied for 60 days ago: its clocks are overdue, so it shows on the supervision board."""
     applied = timezone.localdate() - dt.timedelta(days=60)
-    p = rs_services.proceeding_open(
+    p = proceeding_open(
         actor=actor,
         case=case,
-        data=rs_services.OpenInput(channel="people_mediation", applied_on=applied),
+        data=OpenInput(channel="people_mediation", applied_on=applied),
     )
-    return rs_services.proceeding_transition(actor=actor, proceeding=p, action="accept")
+    return proceeding_transition(actor=actor, proceeding=p, action="accept")
 
 
 def concluded_with_agreement(actor: User, p: Proceeding, text: str,
                              signers: tuple[str, str] | None = None) -> Proceeding:  # fmt: skip
     """Record the agreement (signed by applicant and respondent when `signers` are given) and
     conclude the mediation with it; a follow-up visit is scheduled."""
-    rs_services.agreement_record(actor=actor, proceeding=p, text=text, terms=[{"text": text}])
+    agreement_record(actor=actor, proceeding=p, text=text, terms=[{"text": text}])
     for name, role in zip(signers or (), ("applicant", "respondent"), strict=False):
-        rs_services.agreement_sign(actor=actor, proceeding=p, name=name, role=role)
-    return rs_services.proceeding_transition(
-        actor=actor, proceeding=p, action="conclude", outcome="agreement"
-    )
+        agreement_sign(actor=actor, proceeding=p, name=name, role=role)
+    return proceeding_transition(actor=actor, proceeding=p, action="conclude", outcome="agreement")
 
 
 # --- resolution ---------------------------------------------------------------------------------
@@ -210,7 +213,7 @@ def proceeding_objects(world: World) -> ObjectRefs:
     case = file_case(world, home=True, description="Proceeding home: barking dog of Ma Lin.",
                      applicant="He Ping", contact="135 2222 3333", respondent="Ma Lin")  # fmt: skip
     home = accepted_mediation(mediator, case)
-    rs_services.agreement_record(
+    agreement_record(
         actor=mediator, proceeding=home, text="Ma Lin keeps the dog inside.",
         terms=[{"text": "Ma Lin keeps the dog inside at night."}],
     )  # fmt: skip
@@ -239,9 +242,7 @@ def order_objects(world: World) -> ObjectRefs:
          "zzforeignorder: report."),
     ):  # fmt: skip
         p = Proceeding.objects.get(number=refs["number"])
-        order = rs_services.supervision_order_issue(
-            actor=issuer, proceeding=p, text=text, reply_due=due
-        )
+        order = supervision_order_issue(actor=issuer, proceeding=p, text=text, reply_due=due)
         orders[which] = {**refs, "order_id": order.pk}
     return ObjectRefs(
         home=orders["home"],
@@ -303,16 +304,16 @@ def document_objects(world: World) -> ObjectRefs:
     case = file_case(world, home=True, description="Document home: parking space of Qin Yu.",
                      applicant="Fu Lan", contact="133 5555 6666", respondent="Qin Yu")  # fmt: skip
     p = accepted_mediation(mediator, case)
-    rs_services.session_record(
+    session_record(
         actor=mediator, proceeding=p, held_at=timezone.now(), online=True,
         attendees=["Fu Lan", "Qin Yu"], record="Qin Yu agreed to move the car.",
     )  # fmt: skip
     p = concluded_with_agreement(mediator, p, "Qin Yu parks elsewhere.", ("Fu Lan", "Qin Yu"))
     visit = FollowUp.objects.get(proceeding=p)
-    rs_services.followup_record(actor=mediator, followup=visit, performed=True, satisfaction=5)
+    followup_record(actor=mediator, followup=visit, performed=True, satisfaction=5)
     identity, _proof = (
-        rs_services.document_add(actor=mediator, case=case, kind=kind, title=title, body=body,
-                                 proceeding=None)
+        document_add(actor=mediator, case=case, kind=kind, title=title, body=body,
+                     proceeding=None)
         for kind, title, body in (
             ("identity", "Identity of Fu Lan", "ID card of Fu Lan checked."),
             ("proof_of_performance", "Proof", "Qin Yu moved the car on the agreed day."),
@@ -320,7 +321,7 @@ def document_objects(world: World) -> ObjectRefs:
     )  # fmt: skip
     fcase = file_case(world, home=False, description="Document foreign: shared stairs.",
                       applicant="Shi Far", contact="134 7777 8888", respondent="Gu Away")  # fmt: skip
-    foreign = rs_services.document_add(
+    foreign = document_add(
         actor=t2_staff(world, Role.MEDIATOR), case=fcase, kind="investigation",
         title="zzforeigndoc record", body="Gu Away was interviewed.", proceeding=None,
     )  # fmt: skip

@@ -14,7 +14,17 @@ from accord.cases.models import Category
 from accord.cases.schemas import Strict
 from accord.config.api import AUTH
 from accord.core.errors import ValidationFailed
-from accord.resolution import present, selectors, services
+from accord.resolution import (
+    deadlines,
+    documents,
+    followups,
+    mediation,
+    present,
+    proceedings,
+    selectors,
+    supervision,
+    transitions,
+)
 from accord.resolution import workflow as wf
 from accord.resolution.models import StatuteRule
 
@@ -157,7 +167,7 @@ def limitations(
         chans = wf.channels_of_category(cat.channels)
     else:
         chans = list(wf.CHANNELS)
-    rows = services.limitation_warnings(channels=chans, knew_on=knew_on)
+    rows = deadlines.limitation_warnings(channels=chans, knew_on=knew_on)
     for r in rows:
         r["channel_name"] = present._pick(r["channel_name"])
         r["basis"] = r.pop("basis_zh") if present._zh() else r.pop("basis_en")
@@ -179,8 +189,8 @@ def case_proceedings(request: HttpRequest, reference: str):
 @router.post("/cases/{reference}/proceedings", response={201: dict}, auth=AUTH)
 def open_proceeding(request: HttpRequest, reference: str, payload: OpenIn):
     case = selectors.case_for(actor=request.auth, reference=reference)
-    p = services.proceeding_open(
-        actor=request.auth, case=case, data=services.OpenInput(**payload.model_dump())
+    p = proceedings.proceeding_open(
+        actor=request.auth, case=case, data=proceedings.OpenInput(**payload.model_dump())
     )
     return Status(201, present.proceeding_detail(p, request.auth))
 
@@ -210,7 +220,7 @@ def transition(request: HttpRequest, number: str, payload: ProceedingTransitionI
     """One action of the proceeding table (accept, refuse, start, conclude, withdraw,
     suspend, resume, extend, restart). 409 wrong state; 403 role; 422 guard."""
     p = selectors.proceeding_get_for(actor=request.auth, number=number)
-    services.proceeding_transition(actor=request.auth, proceeding=p, **payload.model_dump())
+    transitions.proceeding_transition(actor=request.auth, proceeding=p, **payload.model_dump())
     return _detail(request, number)
 
 
@@ -220,8 +230,8 @@ def handoff(request: HttpRequest, number: str, payload: HandoffIn):
     p = selectors.proceeding_get_for(actor=request.auth, number=number)
     body = payload.model_dump()
     note = body.pop("note")
-    target = services.proceeding_handoff(
-        actor=request.auth, source=p, data=services.OpenInput(**body), note=note
+    target = proceedings.proceeding_handoff(
+        actor=request.auth, source=p, data=proceedings.OpenInput(**body), note=note
     )
     return Status(201, present.proceeding_detail(target, request.auth))
 
@@ -234,21 +244,21 @@ class AssignIn(Strict):
 def assign(request: HttpRequest, number: str, payload: AssignIn):
     """Take the proceeding (no assignee) or, as a coordinator, give it to a colleague."""
     p = selectors.proceeding_get_for(actor=request.auth, number=number)
-    services.proceeding_assign(actor=request.auth, proceeding=p, username=payload.assignee)
+    proceedings.proceeding_assign(actor=request.auth, proceeding=p, username=payload.assignee)
     return _detail(request, number)
 
 
 @router.post("/proceedings/{number}/sessions", response={201: dict}, auth=AUTH)
 def add_session(request: HttpRequest, number: str, payload: SessionIn):
     p = selectors.proceeding_get_for(actor=request.auth, number=number)
-    services.session_record(actor=request.auth, proceeding=p, **payload.model_dump())
+    mediation.session_record(actor=request.auth, proceeding=p, **payload.model_dump())
     return Status(201, _detail(request, number))
 
 
 @router.post("/proceedings/{number}/agreement", auth=AUTH)
 def put_agreement(request: HttpRequest, number: str, payload: AgreementIn):
     p = selectors.proceeding_get_for(actor=request.auth, number=number)
-    services.agreement_record(
+    mediation.agreement_record(
         actor=request.auth,
         proceeding=p,
         text=payload.text,
@@ -260,14 +270,14 @@ def put_agreement(request: HttpRequest, number: str, payload: AgreementIn):
 @router.post("/proceedings/{number}/agreement/signatures", auth=AUTH)
 def sign_agreement(request: HttpRequest, number: str, payload: SignIn):
     p = selectors.proceeding_get_for(actor=request.auth, number=number)
-    services.agreement_sign(actor=request.auth, proceeding=p, **payload.model_dump())
+    mediation.agreement_sign(actor=request.auth, proceeding=p, **payload.model_dump())
     return _detail(request, number)
 
 
 @router.post("/proceedings/{number}/supervision-orders", response={201: dict}, auth=AUTH)
 def issue_order(request: HttpRequest, number: str, payload: OrderIn):
     p = selectors.proceeding_get_for(actor=request.auth, number=number)
-    order = services.supervision_order_issue(
+    order = supervision.supervision_order_issue(
         actor=request.auth, proceeding=p, text=payload.text, reply_due=payload.reply_due
     )
     return Status(201, {"id": order.pk, "reply_due": order.reply_due})
@@ -276,7 +286,9 @@ def issue_order(request: HttpRequest, number: str, payload: OrderIn):
 @router.post("/supervision-orders/{order_id}/reply", auth=AUTH)
 def reply_order(request: HttpRequest, order_id: int, payload: ReplyIn):
     order = selectors.order_get_for(actor=request.auth, order_id=order_id)
-    order = services.supervision_order_reply(actor=request.auth, order=order, reply=payload.reply)
+    order = supervision.supervision_order_reply(
+        actor=request.auth, order=order, reply=payload.reply
+    )
     return {"id": order.pk, "replied_at": order.replied_at}
 
 
@@ -307,7 +319,7 @@ def notifications(request: HttpRequest, unread: bool = False):
 
 @router.post("/notifications/{notification_id}/read", auth=AUTH)
 def read_notification(request: HttpRequest, notification_id: int):
-    n = services.notification_read(actor=request.auth, notification_id=notification_id)
+    n = supervision.notification_read(actor=request.auth, notification_id=notification_id)
     return {"id": n.pk, "read": True}
 
 
@@ -323,7 +335,7 @@ def case_followups(request: HttpRequest, reference: str):
 @router.post("/followups/{followup_id}", auth=AUTH)
 def record_followup(request: HttpRequest, followup_id: int, payload: FollowUpIn):
     f = selectors.followup_get_for(actor=request.auth, followup_id=followup_id)
-    f = services.followup_record(actor=request.auth, followup=f, **payload.model_dump())
+    f = followups.followup_record(actor=request.auth, followup=f, **payload.model_dump())
     return present.followup_dict(f)
 
 
@@ -335,7 +347,7 @@ def add_document(request: HttpRequest, reference: str, payload: DocumentIn):
         p = selectors.proceeding_get_for(actor=request.auth, number=payload.proceeding)
         if p.case_id != case.pk:
             raise ValidationFailed("that proceeding belongs to another case")
-    doc = services.document_add(
+    doc = documents.document_add(
         actor=request.auth,
         case=case,
         kind=payload.kind,
@@ -358,7 +370,7 @@ def dossier(request: HttpRequest, reference: str):
     from accord.resolution import dossier as dossier_mod
 
     case = selectors.case_for(actor=request.auth, reference=reference)
-    services.dossier_export_audit(actor=request.auth, case=case, fmt="json")
+    dossier_mod.dossier_export_audit(actor=request.auth, case=case, fmt="json")
     return dossier_mod.bundle(case, actor=request.auth)
 
 
@@ -368,7 +380,7 @@ def dossier_pdf(request: HttpRequest, reference: str):
 
     case = selectors.case_for(actor=request.auth, reference=reference)
     data = dossier_mod.pdf(case, actor=request.auth)
-    services.dossier_export_audit(actor=request.auth, case=case, fmt="pdf")
+    dossier_mod.dossier_export_audit(actor=request.auth, case=case, fmt="pdf")
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-dossier.pdf"'
     return response
@@ -378,7 +390,7 @@ def dossier_pdf(request: HttpRequest, reference: str):
 def archive(request: HttpRequest, reference: str, payload: ArchiveIn):
     """Close and archive the case once the follow-up visit is done and the dossier complete."""
     case = selectors.case_for(actor=request.auth, reference=reference)
-    case = services.case_archive(actor=request.auth, case=case, note=payload.note)
+    case = followups.case_archive(actor=request.auth, case=case, note=payload.note)
     return {"reference": case.reference, "status": case.status}
 
 

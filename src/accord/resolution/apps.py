@@ -7,7 +7,7 @@ class ResolutionConfig(AppConfig):
 
     def ready(self) -> None:
         from accord.cases.services import CASE_ANONYMISERS
-        from accord.resolution.services import anonymise_for_cases
+        from accord.resolution.retention import anonymise_for_cases
 
         if anonymise_for_cases not in CASE_ANONYMISERS:
             CASE_ANONYMISERS.append(anonymise_for_cases)

@@ -12,9 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
+from accord.accounts.models import User
+from accord.accounts.permissions import primary_role
 from accord.cases.models import Case
+from accord.core.audit import audit_record
 from accord.core.errors import DomainError
 from accord.resolution import present
 from accord.resolution.models import Document, FollowUp
@@ -156,3 +160,16 @@ def pdf(case: Case, *, actor: Any) -> bytes:
         extra = e.data.get("proceeding", "") if isinstance(e.data, dict) else ""
         body(f"{when}  {e.action}  {e.from_status}→{e.to_status}  {extra}  {e.note}".strip())
     return bytes(doc.output())
+
+
+def dossier_export_audit(*, actor: User, case: Case, fmt: str) -> None:
+    """The dossier holds personal data: every export is audited."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            role=primary_role(actor),
+            action="dossier.export",
+            object_type="case",
+            object_id=case.reference,
+            data={"format": fmt},
+        )

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from accord.resolution import services
+from accord.resolution import access, deadlines
 from accord.resolution import workflow as wf
 from accord.resolution.models import Clock, Document, Proceeding, StatuteRule
 from accord.resolution.selectors import clock_colour
@@ -88,7 +88,7 @@ def proceeding_summary(p: Proceeding) -> dict[str, Any]:
 def proceeding_detail(p: Proceeding, actor) -> dict[str, Any]:
     today = timezone.localdate()
     out = proceeding_summary(p)
-    caps = services.capabilities(actor, p)
+    caps = access.capabilities(actor, p)
     agreement = getattr(p, "agreement", None) if hasattr(p, "agreement") else None
     out.update(
         {
@@ -100,7 +100,7 @@ def proceeding_detail(p: Proceeding, actor) -> dict[str, Any]:
             "limitation": p.data.get("limitation", []),
             "allowed_actions": wf.allowed_actions(p.channel, p.status, caps),
             "handoff_targets": list(wf.handoff_targets(p.channel, p.status, p.outcome)),
-            "offers": services.labour_offers(p, today),
+            "offers": deadlines.labour_offers(p, today),
             "next": [x.number for x in p.next_set.all()],
             "sessions": [
                 {

@@ -11,11 +11,11 @@ import datetime as dt
 
 from django_tasks import task
 
-from accord.resolution import services
+from accord.resolution import supervision
 
 
 @task()
 def send_deadline_reminders(today: str | None = None) -> int:
     """Notify assignees of yellow and red proceeding clocks. Returns how many were sent."""
     day = dt.date.fromisoformat(today) if today else None
-    return services.reminders_send(today=day)
+    return supervision.reminders_send(today=day)

@@ -19,8 +19,16 @@ from django.views.decorators.http import require_POST
 from accord.accounts.models import Role
 from accord.accounts.permissions import is_case_staff, roles_of
 from accord.core.errors import DomainError, NotFound
+from accord.resolution import (
+    deadlines,
+    followups,
+    mediation,
+    present,
+    proceedings,
+    selectors,
+    transitions,
+)
 from accord.resolution import dossier as dossier_mod
-from accord.resolution import present, selectors, services
 from accord.resolution import workflow as wf
 
 COLOUR_LABELS = {
@@ -128,10 +136,10 @@ def case_open(request: HttpRequest, reference: str) -> HttpResponse:
     except NotFound:
         return render(request, "404.html", status=404)
     try:
-        p = services.proceeding_open(
+        p = proceedings.proceeding_open(
             actor=request.user,
             case=case,
-            data=services.OpenInput(
+            data=proceedings.OpenInput(
                 channel=request.POST.get("channel", ""),
                 applied_on=_parse_date(request.POST.get("applied_on")),
                 knew_on=_parse_date(request.POST.get("knew_on")),
@@ -189,7 +197,7 @@ def proceeding_act(request: HttpRequest, number: str) -> HttpResponse:
     post = request.POST
     try:
         extension = int(post["extension"]) if post.get("extension") else None
-        services.proceeding_transition(
+        transitions.proceeding_transition(
             actor=request.user,
             proceeding=p,
             action=post.get("action", ""),
@@ -227,7 +235,7 @@ def dossier_pdf(request: HttpRequest, reference: str) -> HttpResponse:
         return render(request, "404.html", status=404)
     try:
         data = dossier_mod.pdf(case, actor=request.user)
-        services.dossier_export_audit(actor=request.user, case=case, fmt="pdf")
+        dossier_mod.dossier_export_audit(actor=request.user, case=case, fmt="pdf")
     except DomainError as exc:
         return HttpResponse(exc.detail, status=exc.status, content_type="text/plain")
     response = HttpResponse(data, content_type="application/pdf")
@@ -280,7 +288,7 @@ def limitations_page(request: HttpRequest) -> HttpResponse:
                 cat = Category.objects.filter(code=code).first()
                 channels = wf.channels_of_category(cat.channels) if cat else list(wf.CHANNELS)
                 zh = present._zh()
-                for w in services.limitation_warnings(channels=channels, knew_on=knew_on):
+                for w in deadlines.limitation_warnings(channels=channels, knew_on=knew_on):
                     w["channel_name"] = present._pick(w["channel_name"])
                     w["basis"] = w["basis_zh"] if zh else w["basis_en"]
                     rows.append(w)
@@ -324,10 +332,10 @@ def proceeding_handoff(request: HttpRequest, number: str) -> HttpResponse:
     result: dict = {}
 
     def run() -> None:
-        result["p"] = services.proceeding_handoff(
+        result["p"] = proceedings.proceeding_handoff(
             actor=request.user,
             source=p,
-            data=services.OpenInput(
+            data=proceedings.OpenInput(
                 channel=post.get("channel", ""), applied_on=_parse_date(post.get("applied_on"))
             ),
             note=post.get("note", ""),
@@ -352,7 +360,7 @@ def proceeding_session(request: HttpRequest, number: str) -> HttpResponse:
         held = dt.datetime.fromisoformat(post.get("held_at", ""))
         if timezone.is_naive(held):
             held = timezone.make_aware(held)
-        services.session_record(
+        mediation.session_record(
             actor=request.user,
             proceeding=p,
             held_at=held,
@@ -375,7 +383,7 @@ def case_followup(request: HttpRequest, reference: str, followup_id: int) -> Htt
     post = request.POST
 
     def run() -> None:
-        services.followup_record(
+        followups.followup_record(
             actor=request.user,
             followup=f,
             performed=post.get("performed") == "yes",
@@ -397,7 +405,7 @@ def case_archive(request: HttpRequest, reference: str) -> HttpResponse:
         return render(request, "404.html", status=404)
     return _post_view(
         request,
-        lambda: services.case_archive(
+        lambda: followups.case_archive(
             actor=request.user, case=case, note=request.POST.get("note", "")
         ),
         reverse("resolution:case", args=[reference]),

@@ -1,12 +1,15 @@
-"""Proceedings as data: channels, states, a transition table with guards, outcomes and the
-hand-off table. Pure: no ORM, no I/O. `resolution.services.proceeding_transition` is the only
-code that changes a proceeding's status, and it asks this module what is allowed.
+"""Proceedings as data: channels, states, the proceeding table (a `core.statemachine.Machine`)
+with its guards, outcomes and the hand-off table. Pure: no ORM, no I/O.
+`resolution.transitions.proceeding_transition` is the only code that changes a proceeding's
+status, and it asks `PROCEEDING` what is allowed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from accord.core.statemachine import Machine, Messages, Refused, Transition
 
 # --- channels -------------------------------------------------------------------------------
 
@@ -200,84 +203,64 @@ def is_suspended(f: Facts) -> str | None:
     return None if f.suspended else "the clock is not suspended"
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str | None  # None: the status stays (a recorded step or a clock event)
-    who: frozenset[str]
-    guards: tuple[Guard, ...] = field(default=())
-    channels: frozenset[str] | None = None  # None: every channel
-    label_en: str = ""
-    label_zh: str = ""
+def in_channels(*channels: str) -> Callable[[Facts], bool]:
+    """A row's `applies=` for an action only some channels have (elsewhere it is unknown)."""
+    chosen = frozenset(channels)
+    return lambda f: f.channel in chosen
 
 
-def _t(action, sources, target, who, guards=(), channels=None, en="", zh="") -> Transition:
-    chans = frozenset(channels) if channels is not None else None
-    return Transition(
-        action, frozenset(sources), target, frozenset(who), tuple(guards), chans, en, zh
-    )
+# --- the proceeding table ---------------------------------------------------------------------
 
+MESSAGES = Messages(
+    unknown="unknown action {action!r}; known: {known}",
+    state="action {action!r} is not possible while the proceeding is {status!r}",
+    role="you may not {action!r} this proceeding",
+)
 
 H, A = HANDLER, APPROVER
-TRANSITIONS: tuple[Transition, ...] = (
-    _t("accept", [P.APPLIED], P.ACCEPTED, [H], en="Accept", zh="受理"),
-    _t("refuse", [P.APPLIED], P.REFUSED, [H], [needs_note], en="Refuse", zh="不予受理"),
-    _t("start", [P.ACCEPTED], P.IN_PROGRESS, [H],
-       en="Start (mediation / hearing)", zh="开始调解 / 审理"),
-    _t("conclude", [P.ACCEPTED, P.IN_PROGRESS], P.CONCLUDED, [H],
-       [valid_outcome, agreement_has_text], en="Conclude with an outcome", zh="作出结论"),
-    _t("withdraw", _OPEN, P.WITHDRAWN, [H, PARTY], [needs_note], en="Withdraw", zh="撤回"),
-    _t("suspend", _OPEN, None, [H], [needs_note, not_suspended],
-       en="Suspend the clock", zh="中止计时"),
-    _t("resume", _OPEN, None, [H], [is_suspended], en="Resume the clock", zh="恢复计时"),
-    _t("extend", _OPEN, None, [A], [needs_note, needs_approval],
-       en="Extend (approved)", zh="经批准延长"),
-    _t("restart", _OPEN, None, [H], [needs_note],
-       en="Restart the clock", zh="重新计算期限"),
+PROCEEDING = Machine(
+    "proceeding",
+    (
+        Transition("accept", [P.APPLIED], P.ACCEPTED, [H], en="Accept", zh="受理"),
+        Transition("refuse", [P.APPLIED], P.REFUSED, [H], [needs_note],
+                   en="Refuse", zh="不予受理"),
+        Transition("start", [P.ACCEPTED], P.IN_PROGRESS, [H],
+                   en="Start (mediation / hearing)", zh="开始调解 / 审理"),
+        Transition("conclude", [P.ACCEPTED, P.IN_PROGRESS], P.CONCLUDED, [H],
+                   [valid_outcome, agreement_has_text], en="Conclude with an outcome",
+                   zh="作出结论"),
+        Transition("withdraw", _OPEN, P.WITHDRAWN, [H, PARTY], [needs_note],
+                   en="Withdraw", zh="撤回"),
+        Transition("suspend", _OPEN, None, [H], [needs_note, not_suspended],
+                   en="Suspend the clock", zh="中止计时"),
+        Transition("resume", _OPEN, None, [H], [is_suspended],
+                   en="Resume the clock", zh="恢复计时"),
+        Transition("extend", _OPEN, None, [A], [needs_note, needs_approval],
+                   en="Extend (approved)", zh="经批准延长"),
+        Transition("restart", _OPEN, None, [H], [needs_note],
+                   en="Restart the clock", zh="重新计算期限"),
+    ),
+    messages=MESSAGES,
 )  # fmt: skip
 
-BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
-ACTIONS = tuple(BY_ACTION)
+TRANSITIONS: tuple[Transition, ...] = PROCEEDING.transitions
+BY_ACTION: dict[str, Transition] = PROCEEDING.by_action
+ACTIONS: tuple[str, ...] = PROCEEDING.actions
+
+# Thin names on the core engine (the table tests use them): a refusal is the core's `Refused`.
+TransitionRefused = Refused
+check = PROCEEDING.check
 
 
-class TransitionRefused(Exception):
-    """Raised with `kind` 'unknown', 'state' (409), 'role' (403) or 'guard' (422)."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-
-
-def check(action: str, facts: Facts, capabilities: frozenset[str] | set[str]) -> Transition:
-    t = BY_ACTION.get(action)
-    if t is None or (t.channels is not None and facts.channel not in t.channels):
-        raise TransitionRefused(
-            "unknown", f"unknown action {action!r}; known: {', '.join(ACTIONS)}"
-        )
-    if facts.status not in t.sources:
-        raise TransitionRefused(
-            "state", f"action {action!r} is not possible while the proceeding is {facts.status!r}"
-        )
-    if not t.who & set(capabilities):
-        raise TransitionRefused("role", f"you may not {action!r} this proceeding")
-    for guard in t.guards:
-        reason = guard(facts)
-        if reason:
-            raise TransitionRefused("guard", reason)
-    return t
-
-
-def allowed_actions(
-    channel: str, status: str, capabilities: frozenset[str] | set[str]
-) -> list[str]:
+def allowed_actions(channel: str, status: str, capabilities: Iterable[str]) -> list[str]:
+    """The actions a page offers on a proceeding of `channel` in `status`: the core's
+    `PROCEEDING.allowed`, without rows that do not apply to the channel. Guards are checked
+    when the form is sent (the note they ask for is typed in the form)."""
+    facts = Facts(channel=channel, status=status)
     return [
-        t.action
-        for t in TRANSITIONS
-        if status in t.sources
-        and t.who & set(capabilities)
-        and (t.channels is None or channel in t.channels)
+        action
+        for action in PROCEEDING.allowed(status, capabilities)
+        if BY_ACTION[action].applies is None or BY_ACTION[action].applies(facts)
     ]
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accord.accounts.models import CASE_STAFF_ROLES, Membership
 from accord.cases import workflow as case_wf
 from accord.cases.models import Case
-from accord.resolution import services
+from accord.resolution import proceedings, transitions
 from accord.resolution import workflow as wf
 from accord.resolution.models import Proceeding
 
@@ -54,18 +54,18 @@ class Command(BaseCommand):
             channels = wf.channels_of_category(case.category.channels) or [wf.PEOPLE_MEDIATION]
             channel = channels[0]
             applied = today - dt.timedelta(days=rnd.randint(1, 50))
-            p = services.proceeding_open(
+            p = proceedings.proceeding_open(
                 actor=actor,
                 case=case,
-                data=services.OpenInput(channel=channel, applied_on=applied),
+                data=proceedings.OpenInput(channel=channel, applied_on=applied),
             )
             accepted = min(today, applied + dt.timedelta(days=rnd.randint(0, 3)))
-            p = services.proceeding_transition(
+            p = transitions.proceeding_transition(
                 actor=actor, proceeding=p, action="accept", on_date=accepted
             )
             opened += 1
             if rnd.random() < 0.08:
-                services.proceeding_transition(
+                transitions.proceeding_transition(
                     actor=actor,
                     proceeding=p,
                     action="suspend",

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accord.core.errors import DomainError
 from accord.resolution.models import StatuteRule
-from accord.resolution.services import STATUTE_FIELDS, statute_rules_load
+from accord.resolution.statute_rules import STATUTE_FIELDS, statute_rules_load
 
 
 class Command(BaseCommand):
