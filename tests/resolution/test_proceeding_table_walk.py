@@ -173,34 +173,26 @@ def proceeding_in(areas, make_case, people):
 
 
 def test_every_row_with_real_users_through_the_service(proceeding_in, people):
+    # A refusal writes nothing, so one proceeding per state serves every refusal.
+    in_state = {status: proceeding_in(status) for status in wf.STATES}
+
+    def refused(error, code, status, role, action):
+        p = in_state[status]
+        before = events_of(p)
+        with pytest.raises(error) as exc:
+            proceeding_transition(actor=people[role], proceeding=p, action=action,
+                                  **REQUEST[action])  # fmt: skip
+        assert (exc.value.status, exc.value.code) == (error.status, code), (action, status, role)
+        assert_unchanged(p, status, before)
+
     for t in M.transitions:
-        # From every state outside its sources: 409 for anyone, and nothing is written.
+        # From every state outside its sources: 409, for staff and for the party.
         for status, role in itertools.product(set(wf.STATES) - t.sources, ("approver", "party")):
-            p = proceeding_in(status)
-            before = events_of(p)
-            with pytest.raises(Conflict) as exc:
-                proceeding_transition(
-                    actor=people[role], proceeding=p, action=t.action, **REQUEST[t.action]
-                )
-            assert (exc.value.status, exc.value.code) == (409, "transition_state"), t.action
-            assert_unchanged(p, status, before)
-        # From its sources, for every role without its capabilities: 403, nothing written.
-        for status in t.sources:
-            for role in ROLE_CAPS:
-                if role != "outsider" and t.who & ROLE_CAPS[role]:
-                    continue
-                p = proceeding_in(status)
-                before = events_of(p)
-                with pytest.raises(Forbidden) as exc:
-                    proceeding_transition(
-                        actor=people[role], proceeding=p, action=t.action, **REQUEST[t.action]
-                    )
-                assert (exc.value.status, exc.value.code) == (403, "transition_role"), (
-                    t.action,
-                    status,
-                    role,
-                )
-                assert_unchanged(p, status, before)
+            refused(Conflict, "transition_state", status, role, t.action)
+        # From its sources, for every role without its capabilities: 403.
+        for status, role in itertools.product(t.sources, ROLE_CAPS):
+            if not t.who & ROLE_CAPS[role]:
+                refused(Forbidden, "transition_role", status, role, t.action)
         # Allowed for each role holding its capabilities (from the state its guards allow).
         for role, caps in ROLE_CAPS.items():
             if not t.who & caps:
