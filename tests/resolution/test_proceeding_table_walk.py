@@ -89,6 +89,14 @@ def test_the_table_as_a_whole():
         check_or_raise(M, "mediate", passing_facts("mediate", wf.P.APPLIED), ROLE_CAPS["approver"])
     assert exc.value.status == 422 and exc.value.code == "transition_unknown"
     assert exc.value.detail == f"unknown action 'mediate'; known: {', '.join(wf.ACTIONS)}"
+    # A guard's refusal is a 422 with the guard's reason, after state and role have passed.
+    no_note = wf.Facts(channel=wf.ADMIN_MEDIATION, status=wf.P.APPLIED)
+    with pytest.raises(ValidationFailed) as exc:
+        check_or_raise(M, "refuse", no_note, ROLE_CAPS["handler"])
+    assert (exc.value.status, exc.value.code) == (422, "transition_guard")
+    assert exc.value.detail == "a note giving the reason is required"
+    with pytest.raises(Forbidden):
+        check_or_raise(M, "refuse", no_note, ROLE_CAPS["party"])
 
 
 def test_a_row_for_some_channels_is_unknown_elsewhere_and_not_offered():
