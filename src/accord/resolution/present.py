@@ -13,6 +13,27 @@ from accord.resolution import workflow as wf
 from accord.resolution.models import Clock, Document, Proceeding, StatuteRule
 from accord.resolution.selectors import clock_colour
 
+# What each timeline event is called on a page: the table's actions by their row labels, and
+# the steps recorded outside the table.
+EVENT_NAMES: dict[str, tuple[str, str]] = {
+    **{t.action: (t.en, t.zh) for t in wf.PROCEEDING.transitions},
+    "open": ("Opened", "立案"),
+    "session": ("Mediation session", "调解会"),
+    "agreement_drafted": ("Agreement drafted", "起草调解协议"),
+    "agreement_edited": ("Agreement edited", "修改调解协议"),
+    "signed": ("Agreement signed", "签署调解协议"),
+    "handoff": ("Handed on to another channel", "转入其他渠道"),
+    "followup_scheduled": ("Follow-up visit scheduled", "安排回访"),
+    "followup": ("Follow-up visit", "回访"),
+    "assign": ("Assigned", "指派"),
+    "supervision_order": ("Supervision order", "督办通知"),
+    "supervision_reply": ("Reply to the supervision order", "督办回复"),
+}
+
+
+def event_name(action: str) -> str:
+    return _pick(EVENT_NAMES.get(action, (action.replace("_", " "),) * 2))
+
 
 def _zh() -> bool:
     return (get_language() or "en").startswith("zh")

@@ -30,6 +30,7 @@ from accord.resolution import (
 )
 from accord.resolution import dossier as dossier_mod
 from accord.resolution import workflow as wf
+from accord.resolution.models import StatuteRule
 
 COLOUR_LABELS = {
     "green": gettext_lazy("On time"),
@@ -87,6 +88,12 @@ def board(request: HttpRequest) -> HttpResponse:
         tier = None
     data = selectors.supervision_board(actor=request.user, tier=tier)
     _coloured(data["items"])
+    steps = {
+        r.code: (r.description_en, r.description_zh)
+        for r in StatuteRule.objects.filter(code__in={i["rule"] for i in data["items"]})
+    }
+    for item in data["items"]:
+        item["step"] = present._pick(steps.get(item["rule"], (item["step"],) * 2))
     for row in data["rows"]:
         row["channel_label"] = present._pick(
             wf.CHANNEL_NAMES.get(row["channel"], (row["channel"],) * 2)
@@ -171,6 +178,8 @@ def proceeding_page(request: HttpRequest, number: str) -> HttpResponse:
     detail = present.proceeding_detail(p, request.user)
     _coloured(detail["clocks"])
     actions = [(a, ACTION_LABELS[a]) for a in detail["allowed_actions"]]
+    for e in detail["events"]:
+        e["label"] = present.event_name(e["action"])
     outcomes = [
         (o, present._pick(wf.OUTCOME_NAMES[o])) for o in sorted(wf.CHANNEL_OUTCOMES[p.channel])
     ]
