@@ -140,7 +140,7 @@ FINISHED = frozenset({P.CONCLUDED, P.REFUSED, P.WITHDRAWN})
 ACTIVE = frozenset(STATES) - FINISHED
 _OPEN = (P.APPLIED, P.ACCEPTED, P.IN_PROGRESS)
 
-# Capabilities on one proceeding (computed by services from role and jurisdiction).
+# Capabilities on one proceeding (computed by `access.py` from role and jurisdiction).
 HANDLER = "handler"  # staff whose jurisdiction covers the proceeding's handling unit or case
 APPROVER = "approver"  # a coordinator / supervisor there: may approve extensions
 PARTY = "party"  # the resident who filed the case
