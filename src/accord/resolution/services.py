@@ -3,7 +3,7 @@
 `proceeding_transition` is the only way a proceeding's status changes; `proceeding_handoff`
 moves a dispute from one channel to the next, carrying its parties, claims and history. The
 case follows every step: each proceeding event is mirrored on the case timeline, and the case
-status moves through `cases.services.case_transition(handoff=...)`.
+status moves through `cases.transitions.case_transition(handoff=...)`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from accord.accounts.models import CASE_STAFF_ROLES, COORDINATOR_ROLES, User
 from accord.accounts.permissions import areas_for, has_role_over, primary_role
-from accord.cases import services as case_services
+from accord.cases import transitions as case_transitions
 from accord.cases import workflow as case_wf
+from accord.cases.access import case_capabilities
 from accord.cases.models import Case, CaseEvent
 from accord.core.audit import audit_record
 from accord.core.calendar import BusinessCalendar
@@ -125,7 +126,7 @@ def capabilities(user: User | None, proceeding: Proceeding) -> set[str]:
 
 
 def _case_caps(user: User, case: Case) -> set[str]:
-    caps = case_services.capabilities(user, case)
+    caps = case_capabilities(user, case)
     out = set()
     if case_wf.STAFF in caps:
         out.add(wf.HANDLER)
@@ -483,7 +484,7 @@ def _case_move(actor: User, case: Case, action: str, p: Proceeding, note: str = 
     case.refresh_from_db()
     if case.status not in case_wf.BY_ACTION[action].sources:
         return
-    case_services.case_transition(
+    case_transitions.case_transition(
         actor=actor,
         case=case,
         action=action,
@@ -508,7 +509,7 @@ def _case_follows_open(actor: User, case: Case, p: Proceeding, *, staff: bool) -
         _case_move(actor, case, "refer", p, note=f"{p.number}: {wf.CHANNEL_NAMES[p.channel][0]}")
     elif p.channel in wf.MEDIATION and case.assignee_id is None:
         if case.status in (case_wf.S.ACCEPTED, case_wf.S.REOPENED) and p.assignee is not None:
-            case_services.case_transition(
+            case_transitions.case_transition(
                 actor=actor,
                 case=case,
                 action="assign",
@@ -1148,7 +1149,7 @@ def case_archive(*, actor: User, case: Case, note: str = "") -> Case:
         case = (
             Case.objects.select_for_update(of=("self",)).select_related("category").get(pk=case.pk)
         )
-        caps = case_services.capabilities(actor, case)
+        caps = case_capabilities(actor, case)
         if case_wf.COORDINATOR not in caps:
             raise Forbidden("only a coordinator may archive a case")
         if case.status not in (case_wf.S.FOLLOW_UP, case_wf.S.CLOSED):
@@ -1168,8 +1169,8 @@ def case_archive(*, actor: User, case: Case, note: str = "") -> Case:
                 code="dossier_incomplete",
             )
         if case.status == case_wf.S.FOLLOW_UP:
-            case_services.case_transition(actor=actor, case=case, action="close", note=note)
-        case = case_services.case_transition(actor=actor, case=case, action="archive", note=note)
+            case_transitions.case_transition(actor=actor, case=case, action="close", note=note)
+        case = case_transitions.case_transition(actor=actor, case=case, action="archive", note=note)
         last = case.proceedings.order_by("-created_at", "-id").first()
         ctx = _dossier_ctx(case)
         if last is not None:
