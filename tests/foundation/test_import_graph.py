@@ -245,19 +245,33 @@ GRAPH, OUTSIDE = build_graph()
 
 
 def test_the_graph_sees_every_part_and_both_kinds_of_import():
-    """The parser finds what it must: every part, a function-level import, a from-import of a
-    submodule, and not an import under TYPE_CHECKING."""
+    """The parser finds what it must in the real tree: every part, a function-level import,
+    a from-import of a submodule."""
     assert {part_of(m) for m in GRAPH} >= set(LOWER) | TOP
     # function-level: cases.apps imports cases.identity inside ready()
     assert "accord.cases.identity" in GRAPH["accord.cases.apps"]
     # `from accord.cases import workflow` is an import of the module accord.cases.workflow
     assert "accord.cases.workflow" in GRAPH["accord.cases.transitions"]
-    # earlywarning.intake names groups.GroupHit under TYPE_CHECKING only, but imports groups in
-    # its functions: that import counts, the TYPE_CHECKING one adds nothing more.
-    tree = ast.parse((ROOT / "earlywarning" / "intake.py").read_text(encoding="utf-8"))
-    guarded = [n for n in ast.walk(tree) if isinstance(n, ast.If) and _is_type_checking(n.test)]
-    assert guarded, "intake.py keeps its TYPE_CHECKING block (this test relies on it)"
-    assert "accord.earlywarning.models" in GRAPH["accord.earlywarning.intake"]
+
+
+def test_type_checking_imports_do_not_count_and_function_imports_do(tmp_path):
+    source = tmp_path / "a.py"
+    source.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from accord.x import b\n"
+        "else:\n"
+        "    import accord.x.c\n"
+        "def f():\n"
+        "    from accord.x import d\n"
+        "    from accord.x.e import SOMETHING\n"
+        "    from . import g\n",
+        encoding="utf-8",
+    )
+    names = ("accord.x", "accord.x.a", "accord.x.b", "accord.x.c", "accord.x.d", "accord.x.e")
+    modules = {n: source for n in (*names, "accord.x.g")}
+    found, _ = imports_of("accord.x.a", source, modules)
+    assert found == {"accord.x.c", "accord.x.d", "accord.x.e", "accord.x.g"}
 
 
 def test_no_import_cycle():

@@ -24,7 +24,7 @@ from accord.core.models import LEVEL_RANK, Area
 from accord.core.statemachine import Transition, check_or_raise
 from accord.earlywarning import lifecycle
 from accord.earlywarning.access import alert_capabilities
-from accord.earlywarning.models import ActionTask, Alert, AlertEvent, AlertStatus, TaskKind
+from accord.earlywarning.models import ActionTask, Alert, AlertEvent, TaskKind
 
 MAX_TEXT = 5000
 
@@ -206,7 +206,8 @@ def alerts_escalate_unacknowledged(*, today: dt.date | None = None) -> list[int]
     today = today or timezone.localdate()
     calendar = BusinessCalendar.load()
     done = []
-    for pk in Alert.objects.filter(status=AlertStatus.NEW, ack_deadline__lt=today).values_list(
+    escalate = lifecycle.TRANSITIONS["escalate"]  # the system's own row: never offered
+    for pk in Alert.objects.filter(status__in=escalate.sources, ack_deadline__lt=today).values_list(
         "pk", flat=True
     ):
         with transaction.atomic():
@@ -215,7 +216,7 @@ def alerts_escalate_unacknowledged(*, today: dt.date | None = None) -> list[int]
                 .select_related("responsible_area")
                 .get(pk=pk)
             )
-            if alert.status != AlertStatus.NEW or alert.ack_deadline >= today:
+            if alert.status not in escalate.sources or alert.ack_deadline >= today:
                 continue
             now = timezone.now()
             frm_area = alert.responsible_area
