@@ -1,6 +1,6 @@
 """Shared test data builders for the whole suite (factory_boy + small helpers).
 
-Everything that writes cases goes through `accord.cases.services`, so routing, the timeline
+Everything that writes cases goes through `accord.cases.filing` and `accord.cases.transitions`, so routing, the timeline
 and the audit chain happen exactly as in production.
 
     tree = build_area_tree()                    # city › county › 2 townships › ... › grids
@@ -23,8 +23,9 @@ from django.test import Client
 
 from accord.accounts.models import Membership, User
 from accord.accounts.services import token_create
+from accord.cases.filing import CaseInput, PartyInput, case_create
 from accord.cases.models import Case, Category
-from accord.cases.services import CaseInput, PartyInput, case_create, case_transition
+from accord.cases.transitions import case_transition
 from accord.core.models import Area, Holiday, Level
 
 API_ROOT = "/api/v1/"

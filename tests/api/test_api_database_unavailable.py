@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db.utils import InterfaceError, OperationalError
 
-from accord.cases import services
+from accord.cases import filing
 from accord.cases.models import Case
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ def test_database_errors_answer_503(areas, api, monkeypatch, error):
     def down(*args, **kwargs):
         raise error("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(services, "next_references", down)
+    monkeypatch.setattr(filing, "next_references", down)
     before = Case.objects.count()
     r = api.post(
         "cases",
@@ -31,7 +31,7 @@ def test_database_errors_answer_503(areas, api, monkeypatch, error):
 
 def test_database_unavailable_message_in_chinese(areas, api, monkeypatch):
     monkeypatch.setattr(
-        services, "next_references", lambda *a, **k: (_ for _ in ()).throw(OperationalError("x"))
+        filing, "next_references", lambda *a, **k: (_ for _ in ()).throw(OperationalError("x"))
     )
     r = api.post(
         "cases",

@@ -12,8 +12,9 @@ from collections import deque
 import pytest
 
 from accord.cases import workflow as wf
+from accord.cases.access import case_capabilities as capabilities
 from accord.cases.models import Case, CaseEvent
-from accord.cases.services import capabilities, case_transition
+from accord.cases.transitions import case_transition
 from accord.core.errors import Conflict, Forbidden, ValidationFailed
 from accord.core.models import AuditEvent
 

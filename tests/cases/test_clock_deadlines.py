@@ -11,7 +11,7 @@ from accord.cases import workflow as wf
 from accord.cases.clock import GREEN, GREY, RED, YELLOW, state_deadline, supervision_colour
 from accord.cases.models import Case, default_deadlines
 from accord.cases.selectors import colour_of
-from accord.cases.services import case_transition
+from accord.cases.transitions import case_transition
 from accord.core.calendar import BusinessCalendar
 from accord.core.models import Holiday
 

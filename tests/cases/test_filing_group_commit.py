@@ -12,9 +12,9 @@ import pytest
 from django.db import connection
 from tests.factories import case_input
 
-from accord.cases import services
+from accord.cases import filing, identity
+from accord.cases.filing import PartyInput
 from accord.cases.models import Case, CaseEvent, CaseSearchToken
-from accord.cases.services import PartyInput
 from accord.core.audit import verify_chain
 from accord.core.groupcommit import GroupCommit
 from accord.core.models import AuditEvent
@@ -45,10 +45,10 @@ def test_concurrent_filings_written_together_keep_every_row_apart(
         if len(batches) == 1:
             first_in.set()
             assert go.wait(10)
-        services._write_filings(filings)
+        filing._write_filings(filings)
 
     gc = GroupCommit(write)
-    monkeypatch.setattr(services, "FILINGS", gc)
+    monkeypatch.setattr(filing, "FILINGS", gc)
     out: dict[int, object] = {}
 
     def file(i: int) -> None:
@@ -62,7 +62,7 @@ def test_concurrent_filings_written_together_keep_every_row_apart(
                     PartyInput(role="respondent", kind="person", name=f"Respondent {i}"),
                 ],
             )
-            out[i] = services.case_create(actor=None, data=data)
+            out[i] = filing.case_create(actor=None, data=data)
         except BaseException as exc:  # noqa: BLE001 - reported below
             out[i] = exc
         finally:
@@ -93,7 +93,7 @@ def test_concurrent_filings_written_together_keep_every_row_apart(
         assert CaseEvent.objects.filter(case=stored, action="register").count() == 1
         assert CaseSearchToken.objects.filter(case=stored).exists()
         assert PendingIntake.objects.filter(case_id=stored.pk).count() == 1
-        assert stored.tracking_secret_hash == services.hash_secret(secret)
+        assert stored.tracking_secret_hash == identity.hash_secret(secret)
         refs.append(case.reference)
     numbers = sorted(int(r.rsplit("-", 1)[1]) for r in refs)
     assert numbers == list(range(numbers[0], numbers[0] + 6))  # consecutive, none twice

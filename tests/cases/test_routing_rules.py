@@ -10,7 +10,7 @@ from accord.cases import routing
 from accord.cases import workflow as wf
 from accord.cases.models import CaseEvent, Category
 from accord.cases.routing import RoutingInput, RoutingPolicy, route
-from accord.cases.services import case_transition
+from accord.cases.transitions import case_transition
 
 # DESIGN §5, the spec, written out independently of the seed migration.
 DESIGN_DEFAULT_TIERS = {

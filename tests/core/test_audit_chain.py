@@ -146,7 +146,7 @@ def test_command_fails_on_a_gap():
 
 
 def test_case_writes_each_add_one_event_and_keep_the_chain(areas, make_user, make_case):
-    from accord.cases.services import case_transition
+    from accord.cases.transitions import case_transition
 
     staff = make_user("township_coordinator", areas.t1)
     before = AuditEvent.objects.count()

@@ -14,8 +14,8 @@ from django.core.management import CommandError, call_command
 from accord.accounts.models import Membership, Role, User
 from accord.cases import routing, workflow
 from accord.cases.clock import state_deadline
+from accord.cases.identity import hash_secret, normalise_org_name
 from accord.cases.models import Case, CaseEvent, Counter, Party
-from accord.cases.services import hash_secret, normalise_org_name
 from accord.core.calendar import BusinessCalendar
 from accord.core.models import LEVEL_ORDER, LEVEL_RANK, Area, AuditEvent, Holiday
 from accord.demo.generator import DEMO_PASSWORD

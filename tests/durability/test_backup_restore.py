@@ -15,7 +15,7 @@ FILL = (
     SETUP_AREAS
     + """
 from django.db import transaction
-from accord.cases.services import CaseInput, PartyInput, case_create
+from accord.cases.filing import CaseInput, PartyInput, case_create
 from accord.core.audit import access_record
 for i in range(5):
     case_create(actor=None, data=CaseInput(
@@ -27,7 +27,7 @@ access_record(actor=None, action="test.read", object_type="case", object_id="x")
 
 CHANGE = """
 from accord.cases.models import Case
-from accord.cases.services import CaseInput, case_create
+from accord.cases.filing import CaseInput, case_create
 Case.objects.filter(pk__in=list(Case.objects.values_list("pk", flat=True)[:2])).delete()
 case_create(actor=None, data=CaseInput(category="neighbour", area="T-C", description="later"))
 print(Case.objects.count())

@@ -26,7 +26,7 @@ WRITER = textwrap.dedent(
     os.environ["DJANGO_SETTINGS_MODULE"] = "accord.config.settings"
     import django
     django.setup()
-    from accord.cases.services import CaseInput, case_create
+    from accord.cases.filing import CaseInput, case_create
     n = int(sys.argv[1])
     for i in range(n):
         case_create(actor=None, data=CaseInput(

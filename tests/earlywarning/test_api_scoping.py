@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accord.cases.models import Category
-from accord.earlywarning import services
+from accord.earlywarning import alerts
 from accord.earlywarning.models import Alert, Freq, IndicatorCount
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def make_alert(area, category="labour", **kw) -> Alert:
         expected=3.5,
         upperbound=8.25,
         severity="high",
-        responsible_area=services.responsible_area_for(area, cat),
+        responsible_area=alerts.responsible_area_for(area, cat),
         ack_deadline=timezone.localdate() + dt.timedelta(days=1),
         created_at=now,
         updated_at=now,

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from accord.cases.models import Category
 from accord.core.errors import ValidationFailed
 from accord.core.models import AuditEvent
-from accord.earlywarning import detection, services
+from accord.earlywarning import alerts, detect, detection
 from accord.earlywarning.models import Alert, AlertPoint, AlertStatus, DetectionRun
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def spike(areas, put_weekly):
 
 
 def test_run_writes_an_alert_with_the_engine_figures(spike):
-    run = services.detect_run(as_of=AS_OF, method="ears-c2")
+    run = detect.detect_run(as_of=AS_OF, method="ears-c2")
     assert run.period == WEEK and run.n_series == 2 and run.n_alarms == 1 and run.n_new == 1
     alert = Alert.objects.get()
     assert (alert.area.code, alert.category.code) == ("T1", "labour")
@@ -56,17 +56,17 @@ def test_run_writes_an_alert_with_the_engine_figures(spike):
 
 
 def test_rerun_of_the_same_period_does_not_duplicate(spike):
-    services.detect_run(as_of=AS_OF, method="ears-c2")
-    again = services.detect_run(as_of=AS_OF + dt.timedelta(days=1), method="ears-c2")
+    detect.detect_run(as_of=AS_OF, method="ears-c2")
+    again = detect.detect_run(as_of=AS_OF + dt.timedelta(days=1), method="ears-c2")
     assert again.n_alarms == 1 and again.n_new == 0 and again.n_extended == 0
     assert Alert.objects.count() == 1 and AlertPoint.objects.count() == 1
 
 
 def test_closed_alert_is_not_raised_again_for_the_same_period(spike, supervisor):
-    services.detect_run(as_of=AS_OF, method="ears-c2")
+    detect.detect_run(as_of=AS_OF, method="ears-c2")
     alert = Alert.objects.get()
-    services.alert_close(actor=supervisor, alert=alert, real=False, reason="holiday backlog")
-    services.detect_run(as_of=AS_OF, method="ears-c2")
+    alerts.alert_close(actor=supervisor, alert=alert, real=False, reason="holiday backlog")
+    detect.detect_run(as_of=AS_OF, method="ears-c2")
     assert Alert.objects.count() == 1
 
 
@@ -96,7 +96,7 @@ def _prior(areas, end: dt.date, status=AlertStatus.NEW) -> Alert:
 )
 def test_continuing_alarm_extends_the_open_alert(spike, weeks_before, extended):
     prior = _prior(spike, WEEK - dt.timedelta(days=7 * weeks_before))
-    run = services.detect_run(as_of=AS_OF, method="ears-c2")
+    run = detect.detect_run(as_of=AS_OF, method="ears-c2")
     if extended:
         assert (run.n_new, run.n_extended) == (0, 1)
         prior.refresh_from_db()
@@ -110,7 +110,7 @@ def test_continuing_alarm_extends_the_open_alert(spike, weeks_before, extended):
 
 def test_closed_alert_is_not_extended(spike):
     _prior(spike, WEEK - dt.timedelta(days=7), status=AlertStatus.CLOSED_FALSE)
-    run = services.detect_run(as_of=AS_OF, method="ears-c2")
+    run = detect.detect_run(as_of=AS_OF, method="ears-c2")
     assert (run.n_new, run.n_extended) == (1, 0)
 
 
@@ -121,7 +121,7 @@ def test_alert_links_the_cases_of_its_period_and_area(spike, make_case, backdate
     backdate(other_week, WEEK - dt.timedelta(days=7))
     other_area, _ = make_case(area=spike.t2c1g1, category="labour")
     backdate(other_area, WEEK + dt.timedelta(days=2))
-    services.detect_run(as_of=AS_OF, method="ears-c2")
+    detect.detect_run(as_of=AS_OF, method="ears-c2")
     alert = Alert.objects.get(area=spike.t1)
     assert list(alert.cases.values_list("reference", flat=True)) == [inside.reference]
 
@@ -131,28 +131,28 @@ def test_noufaily_batch_over_a_year_of_history(areas, put_weekly):
     quiet = rng.poisson(4, size=70).tolist()
     put_weekly(areas.t1, cat("labour"), [*quiet, 25], WEEK)
     put_weekly(areas.t2, cat("labour"), [*rng.poisson(4, size=70).tolist(), 4], WEEK)
-    run = services.detect_run(as_of=AS_OF)  # default: noufaily, weekly
+    run = detect.detect_run(as_of=AS_OF)  # default: noufaily, weekly
     assert run.method == "noufaily"
     assert list(Alert.objects.values_list("area__code", flat=True)) == ["T1"]
 
 
 def test_minimum_count_rule_silences_sparse_series(areas, put_weekly):
     put_weekly(areas.t1c1g1, cat("neighbour"), [1] + [0] * 19 + [3], WEEK)  # < 5 in 4 weeks
-    run = services.detect_run(as_of=AS_OF, method="ears-c2")
+    run = detect.detect_run(as_of=AS_OF, method="ears-c2")
     assert run.n_alarms == 0
 
 
 def test_not_enough_history_is_a_clear_error(spike):
     with pytest.raises(ValidationFailed) as exc:
-        services.detect_run(as_of=AS_OF, method="noufaily")
+        detect.detect_run(as_of=AS_OF, method="noufaily")
     assert exc.value.code == "not_enough_history"
     with pytest.raises(ValidationFailed):
-        services.detect_run(as_of=AS_OF, method="farrington", freq="D")
+        detect.detect_run(as_of=AS_OF, method="farrington", freq="D")
 
 
 def test_empty_indicator_table_is_an_error(areas):
     with pytest.raises(ValidationFailed) as exc:
-        services.detect_run(as_of=AS_OF)
+        detect.detect_run(as_of=AS_OF)
     assert exc.value.code == "no_indicators"
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accord.cases.models import Category
-from accord.earlywarning import services
+from accord.earlywarning import alerts
 from accord.earlywarning.models import Alert, AlertStatus, Freq, IndicatorCount
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +166,7 @@ def test_aggregates_page_for_analysts(areas, analyst):
 
 
 def test_responsible_area_helper_for_group(areas):
-    assert services.responsible_area_for(areas.t1, None) == areas.t1
+    assert alerts.responsible_area_for(areas.t1, None) == areas.t1
 
 
 def test_alert_map_counts_every_open_alert_of_an_area(alert, areas, coordinator):

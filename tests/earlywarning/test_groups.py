@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
+from accord.cases.filing import PartyInput
 from accord.cases.models import Case, CaseEvent, Category
-from accord.cases.services import PartyInput
-from accord.earlywarning import services
+from accord.earlywarning import groups
 from accord.earlywarning.models import Alert, AlertKind, CaseRisk
 from accord.earlywarning.similarity import group_threshold, similarity
 
@@ -46,7 +46,7 @@ def test_three_cases_against_one_organisation_form_one_linked_alert(areas, make_
     assert not Alert.objects.exists()  # two are not yet a group
     cases.append(file(make_case, areas.t1c2g1, SPELLINGS[2], people_count=4))
     alert = Alert.objects.get()
-    assert alert.kind == AlertKind.GROUP and alert.method == services.SAME_RESPONDENT
+    assert alert.kind == AlertKind.GROUP and alert.method == groups.SAME_RESPONDENT
     assert alert.respondent == "jinshengproperty"
     assert alert.area.code == "T1"  # the smallest area holding all three cases
     assert sorted(alert.cases.values_list("pk", flat=True)) == sorted(c.pk for c in cases)
@@ -113,7 +113,7 @@ def test_few_people_do_not_raise_the_tier(areas, make_case):
 def test_cases_against_a_person_are_never_grouped(areas, make_case):
     for _ in range(4):
         file(make_case, areas.t1c1g1, "Zhang Wei", kind="person", description=f"x {_}" * 3)
-    assert not Alert.objects.filter(method=services.SAME_RESPONDENT).exists()
+    assert not Alert.objects.filter(method=groups.SAME_RESPONDENT).exists()
 
 
 def test_old_cases_fall_outside_the_window(areas, make_case, backdate):
@@ -132,7 +132,7 @@ def test_a_respondent_with_a_steady_trickle_needs_more(areas, make_case, backdat
     Alert.objects.all().delete()
     for i in range(3):
         file(make_case, areas.t1c1g1, SPELLINGS[i % 3], description=f"Lift broken, flat {i}.")
-    assert not Alert.objects.filter(method=services.SAME_RESPONDENT).exists()
+    assert not Alert.objects.filter(method=groups.SAME_RESPONDENT).exists()
     assert group_threshold(24, 365, 30, 3) > 3
 
 
@@ -161,7 +161,7 @@ def test_near_duplicate_descriptions_form_a_group(areas, make_case):
             category="labour",
             description=f"{name}等{i + 2}人反映工地拖欠三个月工资共计五万元，多次讨要未果。",
         )
-    alert = Alert.objects.get(method=services.NEAR_DUPLICATE)
+    alert = Alert.objects.get(method=groups.NEAR_DUPLICATE)
     assert alert.area.code == "T1" and alert.category.code == "labour"
     assert alert.cases.count() == 5
 
@@ -196,5 +196,5 @@ def test_replay_finds_groups_in_bulk_loaded_cases(areas, make_case):
     cases = [file(make_case, areas.t1c1g1, s) for s in SPELLINGS]
     Alert.objects.all().delete()  # as if the cases had been loaded without intake
     since = min(c.created_at for c in cases) - dt.timedelta(minutes=1)
-    assert services.groups_replay(since=since) == 1
+    assert groups.groups_replay(since=since) == 1
     assert Alert.objects.get().cases.count() == 3

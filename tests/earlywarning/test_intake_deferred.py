@@ -12,9 +12,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from accord.cases.filing import PartyInput
 from accord.cases.models import Case
-from accord.cases.services import PartyInput
-from accord.earlywarning import intake, services
+from accord.earlywarning import groups, intake, scores
 from accord.earlywarning.models import Alert, CaseRisk, IndicatorCount, PendingIntake
 
 pytestmark = pytest.mark.django_db
@@ -118,8 +118,8 @@ def test_working_the_queue_counts_groups_and_scores(areas, make_case, deferred):
     city = IndicatorCount.objects.filter(area=areas.city, freq="W")
     assert sum(city.values_list("count", flat=True)) == 11
     methods = sorted(Alert.objects.values_list("method", flat=True))
-    assert methods == sorted([services.NEAR_DUPLICATE, services.SAME_RESPONDENT])
-    company = Alert.objects.get(method=services.SAME_RESPONDENT)
+    assert methods == sorted([groups.NEAR_DUPLICATE, groups.SAME_RESPONDENT])
+    company = Alert.objects.get(method=groups.SAME_RESPONDENT)
     assert company.cases.count() == 3
     # 12 people against one company: a collective dispute, raised to the township
     assert set(company.cases.values_list("tier", flat=True)) == {"township"}
@@ -147,7 +147,7 @@ def test_a_batch_gives_the_same_result_as_case_by_case(areas, make_case, deferre
     for case in sorted(cases, key=lambda c: (c.created_at, c.pk)):
         with transaction.atomic():
             fresh = Case.objects.select_related("area", "category").get(pk=case.pk)
-            services.intake_followup([fresh])
+            intake.intake_followup([fresh])
     one_by_one = outcome()
     assert batched["counts"] == one_by_one["counts"]
     assert batched["alerts"] == one_by_one["alerts"]
@@ -164,7 +164,7 @@ def test_a_failed_batch_leaves_its_cases_queued_and_nothing_written(
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "risk_write", broken)  # the last write of a batch
+    monkeypatch.setattr(scores, "risk_write", broken)  # the last write of a batch
     with pytest.raises(RuntimeError):
         intake.work_batch(limit=50)
     assert PendingIntake.objects.count() == 11
@@ -346,7 +346,7 @@ def test_follow_works_the_queue_until_stopped(areas, make_case, deferred, settin
     assert not intake.follower_running(), "and released when it stops"
     assert not PendingIntake.objects.exists()
     assert CaseRisk.objects.count() == len(cases)
-    assert Alert.objects.filter(method=services.NEAR_DUPLICATE).count() == 1
+    assert Alert.objects.filter(method=groups.NEAR_DUPLICATE).count() == 1
 
 
 def test_the_worker_thread_leaves_the_queue_to_a_running_follower(settings, monkeypatch):

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from accord.cases.models import Case
-from accord.earlywarning import risk, selectors, services
+from accord.earlywarning import risk, scores, selectors
 from accord.earlywarning.models import CaseRisk
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_party_escalation_request_counts_as_repeated_contact(
 def test_overdue_days_grow_with_the_daily_refresh(areas, make_case):
     case, _ = make_case(area=areas.t1c1g1)
     Case.objects.filter(pk=case.pk).update(deadline=timezone.localdate() - dt.timedelta(days=10))
-    n = services.risk_refresh(today=timezone.localdate())
+    n = scores.risk_refresh(today=timezone.localdate())
     assert n == 1
     row = CaseRisk.objects.get(case=case)
     overdue = next(f for f in row.factors if f["code"] == "overdue")

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from accord.cases.models import Case
-from accord.cases.services import case_escalate_overdue
+from accord.cases.transitions import case_escalate_overdue
 from accord.core.audit import verify_chain
 
 

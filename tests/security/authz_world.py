@@ -45,7 +45,7 @@ from accord.accounts.models import Role, User
 from accord.accounts.services import token_create
 from accord.cases import attachments
 from accord.cases.models import Case, Category
-from accord.earlywarning import services as ew_services
+from accord.earlywarning import alerts
 from accord.earlywarning.models import Alert, Freq, IndicatorCount
 from accord.resolution.documents import document_add
 from accord.resolution.followups import followup_record
@@ -390,7 +390,7 @@ def make_alert(area, category: str, **fields: Any) -> Alert:
         kind="aberration", area=area, category=cat, method="ears-c1", freq=Freq.WEEKLY,
         period_start=_last_week(), period_end=_last_week(), observed=9, expected=2.0,
         upperbound=6.5, severity="high",
-        responsible_area=ew_services.responsible_area_for(area, cat),
+        responsible_area=alerts.responsible_area_for(area, cat),
         ack_deadline=timezone.localdate() + dt.timedelta(days=1), created_at=now,
         updated_at=now,
     )  # fmt: skip
@@ -439,8 +439,8 @@ def alert_task_objects(world: World) -> ObjectRefs:
     ):  # fmt: skip
         coordinator = staff[Role.TOWNSHIP_COORDINATOR]
         alert = make_alert(area, "labour", **extra)
-        ew_services.alert_acknowledge(actor=coordinator, alert=alert, note="Seen.")
-        task = ew_services.alert_add_task(
+        alerts.alert_acknowledge(actor=coordinator, alert=alert, note="Seen.")
+        task = alerts.alert_add_task(
             actor=coordinator, alert=alert, kind="meeting", deadline=due,
             owner=staff[Role.MEDIATOR].username, description=description,
         )  # fmt: skip

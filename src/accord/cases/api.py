@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from accord.cases import present, selectors, services
+from accord.cases import filing, present, selectors, transitions
 from accord.cases.schemas import (
     CaseCreatedOut,
     CaseDetailOut,
@@ -28,18 +28,18 @@ def create_case(request: HttpRequest, payload: CaseIn):
     """File a case. Anonymous filing is allowed where the category permits; the response
     carries the reference, routing explanation and a tracking secret (shown once)."""
     actor = optional_user(request)
-    data = services.CaseInput(
+    data = filing.CaseInput(
         category=payload.category,
         area=payload.area,
         description=payload.description,
-        parties=tuple(services.PartyInput(**p.model_dump()) for p in payload.parties),
+        parties=tuple(filing.PartyInput(**p.model_dump()) for p in payload.parties),
         people_count=payload.people_count,
         amount=payload.amount,
         channel=payload.channel or ("api" if actor is None else None),
         risk_of_violence=payload.risk_of_violence,
         vulnerable_party=payload.vulnerable_party,
     )
-    case, secret = services.case_create(actor=actor, data=data)
+    case, secret = filing.case_create(actor=actor, data=data)
     return Status(201, {**present.case_detail(case, actor), "tracking_secret": secret})
 
 
@@ -94,7 +94,7 @@ def transition_case(request: HttpRequest, reference: str, payload: TransitionIn)
     422: a required note, satisfaction or answer is missing."""
     case = selectors.case_get_for(actor=request.auth, reference=reference)
     try:
-        case = services.case_transition(actor=request.auth, case=case, **payload.model_dump())
+        case = transitions.case_transition(actor=request.auth, case=case, **payload.model_dump())
     except (Forbidden, NotFound) as exc:
         # A refused action is an access refusal: record it (the refused write rolled back).
         access_record(

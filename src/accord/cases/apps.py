@@ -6,7 +6,7 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
-        from accord.cases.services import rebuild_description_index
+        from accord.cases.identity import rebuild_description_index
         from accord.core import crypto
 
         if rebuild_description_index not in crypto.REINDEX_HOOKS:
@@ -14,7 +14,7 @@ class CasesConfig(AppConfig):
 
         from functools import partial
 
-        from accord.cases.services import RETENTION_STATUSES, case_anonymise_expired
+        from accord.cases.retention import RETENTION_STATUSES, case_anonymise_expired
         from accord.core import retention
 
         for record_type in RETENTION_STATUSES:

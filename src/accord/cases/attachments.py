@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from accord.accounts.models import User
 from accord.cases import selectors, workflow
+from accord.cases.access import case_capabilities
+from accord.cases.filing import CaseInput, case_create
 from accord.cases.models import Attachment, Case
-from accord.cases.services import CaseInput, capabilities, case_create
 from accord.core.audit import audit_record
 from accord.core.errors import Forbidden, NotFound, ValidationFailed
 
@@ -175,7 +176,7 @@ def case_create_with_attachments(
 def attachment_add(*, actor: User, case: Case, file: CheckedFile) -> Attachment:
     """Add evidence to an existing case: staff in its jurisdiction or the resident who filed
     it, while the case is not finished."""
-    caps = capabilities(actor, case)
+    caps = case_capabilities(actor, case)
     if not caps & {workflow.STAFF, workflow.APPLICANT}:
         raise Forbidden("you may not add files to this case")
     if case.status in workflow.FINISHED:

@@ -7,9 +7,9 @@ from typing import Any
 from django.utils.translation import get_language
 
 from accord.cases import workflow
+from accord.cases.access import case_capabilities
 from accord.cases.models import Case, CaseEvent, Status
 from accord.cases.selectors import colour_of
-from accord.cases.services import capabilities
 
 
 def _zh() -> bool:
@@ -66,7 +66,7 @@ def case_detail(case: Case, actor) -> dict[str, Any]:
         }
         for p in case.parties.all()
     ]
-    out["allowed_actions"] = workflow.allowed_actions(case.status, capabilities(actor, case))
+    out["allowed_actions"] = workflow.allowed_actions(case.status, case_capabilities(actor, case))
     return out
 
 

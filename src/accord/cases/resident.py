@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from accord.accounts.models import User
 from accord.cases import routing, selectors, workflow
+from accord.cases.filing import MAX_DESCRIPTION
 from accord.cases.models import Case, CaseEvent
-from accord.cases.services import MAX_DESCRIPTION, case_transition
+from accord.cases.transitions import case_transition
 from accord.core.audit import audit_record
 from accord.core.errors import Conflict, NotFound, ValidationFailed
 

@@ -13,8 +13,8 @@ from accord.accounts.models import CASE_STAFF_ROLES, User
 from accord.accounts.permissions import area_scope_q, roles_of
 from accord.cases import workflow
 from accord.cases.clock import COLOUR_ORDER, GREEN, GREY, RED, YELLOW, supervision_colour
+from accord.cases.identity import DESCRIPTION_INDEX, hash_secret
 from accord.cases.models import Case, CaseEvent, CaseSearchToken, Party
-from accord.cases.services import DESCRIPTION_INDEX, hash_secret
 from accord.core.audit import access_record
 from accord.core.crypto import blind_index, search_tokens
 from accord.core.errors import NotFound

@@ -1,13 +1,17 @@
-"""The case workflow as data: states, a transition table and guard functions.
+"""The case workflow as data: states, a transition table (`CASE`, a `core.statemachine`
+Machine) and guard functions.
 
-Pure: no ORM, no I/O. `cases.services.case_transition` is the only code that changes a
-case's status, and it asks this module what is allowed.
+Pure: no ORM, no I/O. `cases.transitions.case_transition` is the only code that changes a
+case's status, and it asks `CASE` what is allowed (`check`, `allowed_actions` and
+`TransitionRefused` below are the machine's own, under the names callers use).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from accord.core.statemachine import Machine, Refused, Transition
 
 
 class S:
@@ -91,23 +95,15 @@ def needs_assignee(facts: CaseFacts) -> str | None:
     return None if facts.has_assignee else "the case has no assignee; assign it first"
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str
-    who: frozenset[str]
-    guards: tuple[Guard, ...] = field(default=())
-    # Keep the same status (a recorded step inside a state), e.g. a failed attempt.
-    label_en: str = ""
-    label_zh: str = ""
+# The working states: the case is being handled. A party or staff may escalate or withdraw it;
+# an overrun deadline moves it up a tier (cases.transitions.case_escalate_overdue); a forming
+# collective dispute raises its tier (earlywarning.groups).
+WORKING = (S.REGISTERED, S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.ESCALATED, S.REOPENED)
 
 
 def _t(action, sources, target, who, guards=(), en="", zh="") -> Transition:
-    return Transition(action, frozenset(sources), target, frozenset(who), tuple(guards), en, zh)
+    return Transition(action, sources, target, who, guards, en=en, zh=zh)
 
-
-_WORKING = (S.REGISTERED, S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.ESCALATED, S.REOPENED)
 
 TRANSITIONS: tuple[Transition, ...] = (
     _t("accept", [S.REGISTERED, S.ESCALATED], S.ACCEPTED, [STAFF], en="Accept", zh="受理"),
@@ -122,51 +118,27 @@ TRANSITIONS: tuple[Transition, ...] = (
        "Resolve", "办结"),
     _t("refer", [S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS], S.REFERRED, [STAFF], [needs_note],
        "Refer to another channel", "引导至其他渠道"),
-    _t("escalate", _WORKING, S.ESCALATED, [STAFF, APPLICANT], [below_top_tier],
+    _t("escalate", WORKING, S.ESCALATED, [STAFF, APPLICANT], [below_top_tier],
        "Escalate", "提级办理"),
     _t("follow_up", [S.RESOLVED, S.REFERRED], S.FOLLOW_UP, [STAFF],
        [needs_satisfaction, needs_performance_answer], "Record follow-up visit", "回访"),
     _t("close", [S.FOLLOW_UP], S.CLOSED, [STAFF], en="Close", zh="结案"),
     _t("archive", [S.CLOSED], S.ARCHIVED, [COORDINATOR], en="Archive", zh="归档"),
-    _t("withdraw", _WORKING, S.WITHDRAWN, [APPLICANT, STAFF], [needs_note],
+    _t("withdraw", WORKING, S.WITHDRAWN, [APPLICANT, STAFF], [needs_note],
        "Withdraw", "撤回"),
     _t("reopen", [S.RESOLVED, S.FOLLOW_UP, S.CLOSED], S.REOPENED, [STAFF], [needs_note],
        "Reopen", "重新办理"),
 )  # fmt: skip
 
-BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
-ACTIONS = tuple(BY_ACTION)
+# The default wording of core.statemachine.Messages is the case's ("... while the case is ...").
+CASE = Machine("case", TRANSITIONS)
+BY_ACTION: dict[str, Transition] = CASE.by_action
+ACTIONS = CASE.actions
 
-
-class TransitionRefused(Exception):
-    """Raised with `kind` 'unknown', 'state' (409), 'role' (403) or 'guard' (422)."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-
-
-def check(action: str, facts: CaseFacts, capabilities: frozenset[str] | set[str]) -> Transition:
-    """Return the transition if `action` may happen now, else raise TransitionRefused."""
-    transition = BY_ACTION.get(action)
-    if transition is None:
-        raise TransitionRefused(
-            "unknown", f"unknown action {action!r}; known: {', '.join(ACTIONS)}"
-        )
-    if facts.status not in transition.sources:
-        raise TransitionRefused(
-            "state", f"action {action!r} is not possible while the case is {facts.status!r}"
-        )
-    if not transition.who & set(capabilities):
-        raise TransitionRefused("role", f"you may not {action!r} this case")
-    for guard in transition.guards:
-        reason = guard(facts)
-        if reason:
-            raise TransitionRefused("guard", reason)
-    return transition
+TransitionRefused = Refused
+check = CASE.check
 
 
 def allowed_actions(status: str, capabilities: frozenset[str] | set[str]) -> list[str]:
     """Actions the state and the actor's capabilities permit (guards are checked on use)."""
-    return [t.action for t in TRANSITIONS if status in t.sources and t.who & set(capabilities)]
+    return CASE.allowed(status, capabilities)

@@ -35,8 +35,8 @@ from accord.accounts.models import ApiToken, Membership, Role, User
 from accord.accounts.services import user_create
 from accord.cases import routing
 from accord.cases.clock import state_deadline, warning_date
+from accord.cases.identity import DESCRIPTION_INDEX, hash_secret, normalise_org_name
 from accord.cases.models import Case, CaseEvent, CaseSearchToken, Category, Counter, Party
-from accord.cases.services import DESCRIPTION_INDEX, hash_secret, normalise_org_name
 from accord.cases.workflow import FINISHED, S
 from accord.core.audit import audit_record
 from accord.core.calendar import BusinessCalendar

@@ -13,7 +13,7 @@ from accord.accounts.models import Role
 from accord.accounts.permissions import roles_of
 from accord.config.api import AUTH
 from accord.core.errors import Forbidden
-from accord.earlywarning import present, selectors, services
+from accord.earlywarning import alerts, detect, present, selectors
 
 router = Router(tags=["earlywarning"])
 
@@ -107,7 +107,7 @@ def alert_series(request: HttpRequest, alert_id: int, periods: int = Query(52, g
 
 @router.post("/early-warning/alerts/{alert_id}/acknowledge", auth=AUTH)
 def acknowledge(request: HttpRequest, alert_id: int, payload: NoteIn):
-    alert = services.alert_acknowledge(
+    alert = alerts.alert_acknowledge(
         actor=request.auth, alert=_alert(request, alert_id), note=payload.note
     )
     return _detail(request, alert)
@@ -115,7 +115,7 @@ def acknowledge(request: HttpRequest, alert_id: int, payload: NoteIn):
 
 @router.post("/early-warning/alerts/{alert_id}/tasks", response={201: dict}, auth=AUTH)
 def add_task(request: HttpRequest, alert_id: int, payload: TaskIn):
-    task = services.alert_add_task(
+    task = alerts.alert_add_task(
         actor=request.auth, alert=_alert(request, alert_id), **payload.model_dump()
     )
     return Status(201, present.task_dict(task))
@@ -123,7 +123,7 @@ def add_task(request: HttpRequest, alert_id: int, payload: TaskIn):
 
 @router.post("/early-warning/alerts/{alert_id}/tasks/{task_id}/done", auth=AUTH)
 def complete_task(request: HttpRequest, alert_id: int, task_id: int, payload: TaskDoneIn):
-    task = services.alert_complete_task(
+    task = alerts.alert_complete_task(
         actor=request.auth,
         alert=_alert(request, alert_id),
         task_id=task_id,
@@ -134,7 +134,7 @@ def complete_task(request: HttpRequest, alert_id: int, task_id: int, payload: Ta
 
 @router.post("/early-warning/alerts/{alert_id}/close", auth=AUTH)
 def close(request: HttpRequest, alert_id: int, payload: CloseIn):
-    alert = services.alert_close(
+    alert = alerts.alert_close(
         actor=request.auth,
         alert=_alert(request, alert_id),
         real=payload.real,
@@ -198,7 +198,7 @@ def start_run(request: HttpRequest, payload: RunIn):
     """Run detection now (administrators). The daily task does this on its own."""
     if Role.ADMIN not in roles_of(request.auth):
         raise Forbidden("only an administrator may start a detection run")
-    run = services.detect_run(
+    run = detect.detect_run(
         actor=request.auth,
         as_of=payload.as_of,
         method=payload.method,

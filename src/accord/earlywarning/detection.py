@@ -2,7 +2,7 @@
 
 `load_series` turns the indicator table into one (series × periods) matrix; `run_engine`
 calls `accord.analytics.methods.run` once for the whole matrix (the engine is vectorised over
-series) and applies the platform's minimum-count rule; `accord.earlywarning.services.detect_run`
+series) and applies the platform's minimum-count rule; `accord.earlywarning.detect.detect_run`
 writes the alerts (extending an open alert whose alarm continues).
 """
 

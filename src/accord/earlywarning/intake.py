@@ -1,4 +1,7 @@
-"""Deferred early-warning work on new cases (ACCORD_EW_INTAKE=deferred).
+"""Early warning's work on new cases: `on_cases_filed` (registered into
+`cases.hooks.CASES_FILED`) counts them in the indicators, checks them for group disputes and
+scores their risk inside the filing's transaction (ACCORD_EW_INTAKE=inline), or queues them
+(deferred) for the queue below. Why the queue is not a django-tasks task: docs/earlywarning.md.
 
 Counting a new case in the indicators, checking it for a group dispute and scoring its risk
 takes more time than taking the case in. In deferred mode the filing only queues the case
@@ -8,8 +11,9 @@ background thread that works the queue right after the commit, in batches:
 - the group check (reads only) runs first, outside any transaction; then one short transaction
   claims the batch (`DELETE … RETURNING`) and writes its counts, alerts and scores, so a crash
   at any point either leaves the rows queued or has done all of their work — never half;
-- one worker at a time works the queue, across all server processes (`_worker_lock`: a
-  PostgreSQL advisory lock, or a file lock beside the SQLite database). Without it every
+- one worker at a time works the queue, across all server processes (`_worker_lock`, a
+  `core.locks.ProcessLock`: a PostgreSQL advisory lock, or a file lock beside the SQLite
+  database). Without it every
   process's thread read the same oldest rows and ran the same group check, and all but one
   then found nothing left to claim; a thread that finds the lock taken waits for it and then
   works what is still queued (so two batches never both open the same group alert);
@@ -33,45 +37,105 @@ and the order of staff queues.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from accord.cases.models import Case
 from accord.core.audit import audit_at_end
-from accord.core.sqlite_backend import database_file
+from accord.core.locks import ProcessLock
+from accord.core.prepared import PreparedRows, insert
 from accord.earlywarning.models import PendingIntake
+
+if TYPE_CHECKING:
+    from accord.earlywarning.groups import GroupHit
+    from accord.earlywarning.models import Alert
 
 log = logging.getLogger(__name__)
 
-# pg_advisory_lock key of the one queue worker ("ACCORD-EWQ"); only this module takes it.
+# The one queue worker across processes (pg_advisory_lock key "ACCORD-EWQ"), and the lock a
+# running `accord ew-intake --follow` holds for its whole life ("ACCORD-EWF").
 _PG_WORKER_LOCK = 0x4143_4557_51
-_LOCAL_WORKER_LOCK = threading.Lock()  # SQLite databases without a file (tests)
-# Held by a running `accord ew-intake --follow` for its whole life ("ACCORD-EWF").
 _PG_FOLLOWER_LOCK = 0x4143_4557_46
-_LOCAL_FOLLOWER_LOCK = threading.Lock()
+WORKER_LOCK = ProcessLock(".ew-lock", _PG_WORKER_LOCK)
+FOLLOWER_LOCK = ProcessLock(".ew-follow", _PG_FOLLOWER_LOCK)
+
+
+# --- early warning's work on new cases ------------------------------------------------------
+
+
+def on_cases_filed(cases: list[Case]) -> None:
+    """`cases.hooks.CASES_FILED`: called by `cases.filing` inside the filing's transaction (of
+    one filing or of a group commit's several): do early warning's work on the cases now
+    (ACCORD_EW_INTAKE=inline) or queue them (deferred; registered as `queues_only` then)."""
+    if settings.ACCORD_EW_INTAKE == "deferred":
+        enqueue_many(cases)
+    else:
+        intake_followup(cases, fresh=True)
+
+
+def intake_followup(cases: list[Case], *, fresh: bool = False) -> list[Alert]:
+    """Early warning's work on newly filed cases, inside the caller's transaction: count them
+    in the indicators, check for group disputes, score their risk. `fresh`: the cases were
+    filed in this very transaction (no history yet). Returns the group alerts touched."""
+    from accord.earlywarning.groups import group_hits_batch
+
+    return apply_followup(cases, group_hits_batch(cases), fresh=fresh)
+
+
+def apply_followup(cases: list[Case], hits: list[GroupHit], *, fresh: bool = False) -> list[Alert]:
+    """The writing half of `intake_followup`, given what the group check found (the deferred
+    worker runs the check before it takes the write lock). A batch is written as a whole: one
+    indicator statement, one alert write per group however many of the batch joined it, one
+    risk statement."""
+    # Loaded on first use: importing the cases app (and this hook) stays light.
+    from accord.earlywarning import groups, indicators, scores
+
+    if not cases:
+        return []
+    indicators.record_cases(cases)
+    touched: dict[int, Case | None] = {}
+    alerts = [groups.apply_hit(h, touched) for h in groups.merge_hits(hits)]
+    linked = {pk for h in hits for pk in h.ids}
+    new_ids = {c.pk for c in cases}
+    if touched:
+        # Score the cases as they are now (a collective dispute may have raised tiers and
+        # moved deadlines), and with them the earlier cases the group has just linked or
+        # raised. Cases it had linked before and left as they were keep their scores: a
+        # campaign's group is hundreds of cases, and re-scoring them all at every batch held
+        # the write lock for most of the batch.
+        by_pk = {c.pk: c for c in cases}
+        by_pk.update((pk, c) for pk, c in touched.items() if c is not None)
+        missing = [pk for pk in touched if pk not in by_pk]
+        by_pk.update((c.pk, c) for c in Case.objects.filter(pk__in=missing))
+        cases = [by_pk[pk] for pk in sorted(by_pk)]
+    scores.risk_write(cases, fresh=new_ids if fresh else (), grouped=linked)
+    return alerts
+
+
+# --- the queue (ACCORD_EW_INTAKE=deferred) --------------------------------------------------
+# Its interface: enqueue_many (the filing), pending, drain (the command line, `accord detect`),
+# follow and follower_running (`accord ew-intake --follow`), DRAINER (each server process's
+# thread). Everything else here is how they work.
 
 
 def enqueue_many(cases: list[Case]) -> None:
-    """Queue cases just filed (in the filings' transaction), with one statement, and wake this
-    process's worker once they commit."""
+    """Queue cases just filed (in the filings' transaction), with one statement prepared like
+    the filing's own rows (`core.prepared`), and wake this process's worker once they
+    commit."""
     if not cases:
         return
     at = connection.ops.adapt_datetimefield_value(timezone.now())
-    rows = ", ".join(["(%s, %s)"] * len(cases))
-    with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {PendingIntake._meta.db_table} (case_id, queued_at) VALUES {rows}",  # noqa: S608
-            [v for c in cases for v in (c.pk, at)],
-        )
+    insert(
+        [PreparedRows.of_values(PendingIntake, [{"case_id": c.pk, "queued_at": at} for c in cases])]
+    )
     transaction.on_commit(DRAINER.poke)
 
 
@@ -118,7 +182,7 @@ def work_batch(limit: int | None = None) -> int:
     The group check only reads, so it runs first, outside any transaction; then one short
     transaction claims the batch and writes counts, alerts and scores. Writers of new cases
     (SQLite has one writer at a time) wait for that short part only."""
-    from accord.earlywarning.services import apply_followup, group_hits_batch
+    from accord.earlywarning.groups import group_hits_batch
 
     limit = limit or settings.ACCORD_EW_INTAKE_BATCH
     ids = list(
@@ -148,122 +212,21 @@ def work_batch(limit: int | None = None) -> int:
     return len(claimed)
 
 
-@contextmanager
-def _worker_lock() -> Iterator[None]:
+def _worker_lock():
     """Be the only queue worker across all processes until the block ends (waits for it)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_lock(%s)", [_PG_WORKER_LOCK])
-        try:
-            yield
-        finally:
-            try:
-                with connection.cursor() as cur:
-                    cur.execute("SELECT pg_advisory_unlock(%s)", [_PG_WORKER_LOCK])
-            except DatabaseError:  # a broken connection: closing it releases the lock
-                log.warning("could not release the early-warning worker lock", exc_info=True)
-        return
-    name = database_file(connection)
-    if name is None:
-        with _LOCAL_WORKER_LOCK:
-            yield
-        return
-    fd = os.open(name + ".ew-lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # releases the lock
+    return WORKER_LOCK.hold(connection)
 
 
-def _take(try_take: Callable[[], bool], take: Callable[[], object], waiting) -> None:
-    """Take a lock at once if free, else call `waiting` (if given) and wait for it."""
-    if not try_take():
-        if waiting:
-            waiting()
-        take()
-
-
-def _flock_now(fd: int) -> bool:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
-@contextmanager
-def _follower_lock(*, waiting: Callable[[], None] | None = None) -> Iterator[Callable[[], bool]]:
+def _follower_lock(*, waiting: Callable[[], None] | None = None):
     """Hold the follower lock until the block ends; when another follower holds it, call
     `waiting` once and wait for it (a standby worker). Yields a check that says whether the
     lock is still held (a PostgreSQL restart ends the session that holds it)."""
-    if connection.vendor == "postgresql":
-        # A connection of its own: the lock lives as long as that session, whatever the
-        # worker's own connection does (it is closed after errors and reopened).
-        own = connections.create_connection(DEFAULT_DB_ALIAS)
-
-        def held() -> bool:
-            try:
-                with own.cursor() as cur:
-                    cur.execute("SELECT 1")
-            except DatabaseError:
-                return False
-            return True
-
-        def run(sql: str) -> object:
-            with own.cursor() as cur:
-                cur.execute(sql, [_PG_FOLLOWER_LOCK])
-                return cur.fetchone()[0]
-
-        try:
-            _take(
-                lambda: run("SELECT pg_try_advisory_lock(%s)"),
-                lambda: run("SELECT pg_advisory_lock(%s)"),
-                waiting,
-            )
-            yield held
-        finally:
-            own.close()  # ends the session: releases the lock
-        return
-    name = database_file(connection)
-    if name is None:
-        _take(
-            lambda: _LOCAL_FOLLOWER_LOCK.acquire(blocking=False),
-            _LOCAL_FOLLOWER_LOCK.acquire,
-            waiting,
-        )
-        try:
-            yield lambda: True
-        finally:
-            _LOCAL_FOLLOWER_LOCK.release()
-        return
-    fd = os.open(name + ".ew-follow", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        _take(lambda: _flock_now(fd), lambda: fcntl.flock(fd, fcntl.LOCK_EX), waiting)
-        yield lambda: True
-    finally:
-        os.close(fd)  # releases the lock
+    return FOLLOWER_LOCK.hold_session(connection, waiting=waiting)
 
 
 def follower_running() -> bool:
     """Whether an `accord ew-intake --follow` process holds the follower lock now."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_try_advisory_lock(%s)", [_PG_FOLLOWER_LOCK])
-            free = cur.fetchone()[0]
-            if free:
-                cur.execute("SELECT pg_advisory_unlock(%s)", [_PG_FOLLOWER_LOCK])
-        return not free
-    name = database_file(connection)
-    if name is None:
-        return _LOCAL_FOLLOWER_LOCK.locked()
-    if not os.path.exists(name + ".ew-follow"):
-        return False
-    fd = os.open(name + ".ew-follow", os.O_RDWR)
-    try:
-        return not _flock_now(fd)
-    finally:
-        os.close(fd)
+    return FOLLOWER_LOCK.held_elsewhere(connection)
 
 
 def follow(

@@ -1,71 +1,71 @@
-"""The alert lifecycle as data: states, a transition table and guards. Pure.
+"""The alert lifecycle as data: states, a transition table (`ALERT`, a `core.statemachine`
+Machine) and its guard. Pure.
 
 new ──acknowledge──→ acknowledged ──add_task──→ action_plan
  │                       │                        │
  │                       └──close_real / close_false──┤
  └──close_false (a false alarm may be closed at once) ┘
 new ──escalate (system: not acknowledged by the deadline)──→ new, one tier up
+
+`check`, `allowed` and `Refused` are the machine's own (with an alert's facts built from a
+status and a reason); `earlywarning.alerts` turns a refusal into its API/page error with
+`core.statemachine.check_or_raise(..., code_prefix="alert")`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from accord.core.statemachine import SYSTEM, Machine, Messages, Refused, Transition  # noqa: F401
 
 NEW, ACK, PLAN = "new", "acknowledged", "action_plan"
 CLOSED_REAL, CLOSED_FALSE = "closed_real", "closed_false"
 CLOSED = frozenset({CLOSED_REAL, CLOSED_FALSE})
 OPEN = frozenset({NEW, ACK, PLAN})
 
-# Capabilities
+# Capabilities (see earlywarning.access); the system's own is core.statemachine.SYSTEM.
 RESPONSIBLE = "responsible"  # staff over the responsible unit (or above it)
-SYSTEM = "system"
 
 
 @dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str | None  # None: the status stays (e.g. another task added)
-    needs: str  # capability
-    reason_required: bool = False
+class AlertFacts:
+    """What the guard may look at: the alert's status and the reason given with the action."""
+
+    status: str
+    reason: str = ""
 
 
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition("acknowledge", frozenset({NEW}), ACK, RESPONSIBLE),
-        Transition("add_task", frozenset({ACK, PLAN}), PLAN, RESPONSIBLE),
-        Transition("complete_task", frozenset({PLAN}), None, RESPONSIBLE),
-        Transition("close_real", frozenset({ACK, PLAN}), CLOSED_REAL, RESPONSIBLE, True),
-        Transition("close_false", frozenset({NEW, ACK, PLAN}), CLOSED_FALSE, RESPONSIBLE, True),
-        Transition("escalate", frozenset({NEW}), NEW, SYSTEM),
-    )
-}
+def needs_reason(facts: AlertFacts) -> str | None:
+    return None if facts.reason.strip() else "a reason is required"
 
 
-class Refused(Exception):
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind  # unknown | state | role | guard
-        self.message = message
+ALERT = Machine(
+    "alert",
+    (
+        Transition("acknowledge", {NEW}, ACK, {RESPONSIBLE}),
+        Transition("add_task", {ACK, PLAN}, PLAN, {RESPONSIBLE}),
+        Transition("complete_task", {PLAN}, None, {RESPONSIBLE}),
+        Transition("close_real", {ACK, PLAN}, CLOSED_REAL, {RESPONSIBLE}, (needs_reason,)),
+        Transition("close_false", {NEW, ACK, PLAN}, CLOSED_FALSE, {RESPONSIBLE}, (needs_reason,)),
+        # Only the platform escalates (alerts_escalate_unacknowledged): never offered.
+        Transition("escalate", {NEW}, NEW, {SYSTEM}),
+    ),
+    messages=Messages(
+        unknown="unknown action {action!r}",
+        state="cannot {action} an {entity} that is {status}",
+        role="you may not {action} this {entity}",
+    ),
+)
+TRANSITIONS: dict[str, Transition] = ALERT.by_action
 
 
-def check(action: str, status: str, caps: set[str], reason: str = "") -> Transition:
-    t = TRANSITIONS.get(action)
-    if t is None:
-        raise Refused("unknown", f"unknown action {action!r}")
-    if status not in t.sources:
-        raise Refused("state", f"cannot {action} an alert that is {status}")
-    if t.needs not in caps:
-        raise Refused("role", f"you may not {action} this alert")
-    if t.reason_required and not reason.strip():
-        raise Refused("guard", "a reason is required")
-    return t
+def check(action: str, status: str, caps: Iterable[str], reason: str = "") -> Transition:
+    """The transition if `action` may happen now, else `Refused` (unknown | state | role |
+    guard)."""
+    return ALERT.check(action, AlertFacts(status, reason), caps)
 
 
-def allowed(status: str, caps: set[str]) -> list[str]:
-    return [
-        a
-        for a, t in TRANSITIONS.items()
-        if status in t.sources and t.needs in caps and t.needs != SYSTEM
-    ]
+def allowed(status: str, caps: Iterable[str]) -> list[str]:
+    """Actions to offer a person (never the system's escalate)."""
+    return ALERT.allowed(status, caps)

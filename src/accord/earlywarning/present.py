@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from accord.cases.models import Case, Status
 from accord.earlywarning import lifecycle
+from accord.earlywarning.access import alert_capabilities
+from accord.earlywarning.groups import NEAR_DUPLICATE, SAME_RESPONDENT
 from accord.earlywarning.models import (
     ActionTask,
     Alert,
@@ -20,7 +22,6 @@ from accord.earlywarning.models import (
     TaskKind,
 )
 from accord.earlywarning.risk import BY_CODE, MAX_SCORE
-from accord.earlywarning.services import NEAR_DUPLICATE, SAME_RESPONDENT, alert_caps
 
 
 def _zh() -> bool:
@@ -155,7 +156,7 @@ def alert_detail(alert: Alert, actor, cases: list[Case]) -> dict[str, Any]:
         }
         for p in alert.points.all()
     ]
-    out["allowed_actions"] = lifecycle.allowed(alert.status, alert_caps(actor, alert))
+    out["allowed_actions"] = lifecycle.allowed(alert.status, alert_capabilities(actor, alert))
     return out
 
 

@@ -52,11 +52,9 @@ def schedule_next(now: dt.datetime | None = None) -> bool:
 @task()
 def daily_early_warning(as_of: str | None = None, reschedule: bool = True) -> dict[str, Any]:
     from accord.core.errors import DomainError
-    from accord.earlywarning.services import (
-        alerts_escalate_unacknowledged,
-        detect_run,
-        risk_refresh,
-    )
+    from accord.earlywarning.alerts import alerts_escalate_unacknowledged
+    from accord.earlywarning.detect import detect_run
+    from accord.earlywarning.scores import risk_refresh
 
     day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
     out: dict[str, Any] = {"as_of": day.isoformat()}

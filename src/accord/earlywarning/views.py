@@ -20,9 +20,9 @@ from accord.accounts.permissions import is_case_staff
 from accord.cases.models import Category
 from accord.core.errors import DomainError, NotFound
 from accord.core.models import Area
-from accord.earlywarning import detection, lifecycle, present, selectors, services
+from accord.earlywarning import alerts, detection, lifecycle, present, selectors
+from accord.earlywarning.groups import NEAR_DUPLICATE, SAME_RESPONDENT
 from accord.earlywarning.models import AlertKind, AlertStatus, TaskKind
-from accord.earlywarning.services import NEAR_DUPLICATE, SAME_RESPONDENT
 
 PAGE_SIZE = 50
 
@@ -246,15 +246,15 @@ def alert_act(request: HttpRequest, pk: int) -> HttpResponse:
     d = form.cleaned_data
     try:
         if action == "acknowledge":
-            services.alert_acknowledge(actor=request.user, alert=alert, note=d["note"])
+            alerts.alert_acknowledge(actor=request.user, alert=alert, note=d["note"])
         elif action == "add_task":
-            services.alert_add_task(actor=request.user, alert=alert, **d)
+            alerts.alert_add_task(actor=request.user, alert=alert, **d)
         elif action == "complete_task":
-            services.alert_complete_task(
+            alerts.alert_complete_task(
                 actor=request.user, alert=alert, task_id=d["task"], outcome=d["outcome"]
             )
         else:
-            services.alert_close(
+            alerts.alert_close(
                 actor=request.user, alert=alert, real=d["outcome"] == "real", reason=d["reason"]
             )
     except DomainError as exc:

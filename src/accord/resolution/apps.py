@@ -6,8 +6,7 @@ class ResolutionConfig(AppConfig):
     label = "resolution"
 
     def ready(self) -> None:
-        from accord.cases.services import CASE_ANONYMISERS
+        from accord.cases.hooks import CASES_ANONYMISING
         from accord.resolution.retention import anonymise_for_cases
 
-        if anonymise_for_cases not in CASE_ANONYMISERS:
-            CASE_ANONYMISERS.append(anonymise_for_cases)
+        CASES_ANONYMISING.register(anonymise_for_cases)

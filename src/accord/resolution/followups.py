@@ -10,8 +10,9 @@ from typing import Any
 from django.db import transaction
 
 from accord.accounts.models import User
-from accord.cases import services as case_services
+from accord.cases import transitions as case_transitions
 from accord.cases import workflow as case_wf
+from accord.cases.access import case_capabilities
 from accord.cases.models import Case
 from accord.core.errors import Conflict, Forbidden, ValidationFailed
 from accord.resolution import documents, timeline
@@ -101,7 +102,7 @@ def case_archive(*, actor: User, case: Case, note: str = "") -> Case:
         case = (
             Case.objects.select_for_update(of=("self",)).select_related("category").get(pk=case.pk)
         )
-        caps = case_services.capabilities(actor, case)
+        caps = case_capabilities(actor, case)
         if case_wf.COORDINATOR not in caps:
             raise Forbidden("only a coordinator may archive a case")
         if case.status not in (case_wf.S.FOLLOW_UP, case_wf.S.CLOSED):
@@ -121,8 +122,8 @@ def case_archive(*, actor: User, case: Case, note: str = "") -> Case:
                 code="dossier_incomplete",
             )
         if case.status == case_wf.S.FOLLOW_UP:
-            case_services.case_transition(actor=actor, case=case, action="close", note=note)
-        case = case_services.case_transition(actor=actor, case=case, action="archive", note=note)
+            case_transitions.case_transition(actor=actor, case=case, action="close", note=note)
+        case = case_transitions.case_transition(actor=actor, case=case, action="archive", note=note)
         last = case.proceedings.order_by("-created_at", "-id").first()
         ctx = _dossier_context(case)
         if last is not None:

@@ -12,8 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accord.accounts.models import User
-from accord.cases import services as case_services
+from accord.cases import transitions as case_transitions
 from accord.cases import workflow as case_wf
+from accord.cases.access import case_capabilities
 from accord.cases.models import Case
 from accord.core.calendar import BusinessCalendar
 from accord.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -207,7 +208,7 @@ def _case_follows_open(actor: User, case: Case, p: Proceeding, *, staff: bool) -
         )
     elif p.channel in wf.MEDIATION and case.assignee_id is None:
         if case.status in (case_wf.S.ACCEPTED, case_wf.S.REOPENED) and p.assignee is not None:
-            case_services.case_transition(
+            case_transitions.case_transition(
                 actor=actor,
                 case=case,
                 action="assign",

@@ -1,5 +1,5 @@
 """Retention: the resolution part's share of anonymising a case (registered into
-`cases.services.CASE_ANONYMISERS` by `apps.py`)."""
+`cases.hooks.CASES_ANONYMISING` by `apps.py`)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """What the case sees of its proceedings: every proceeding event is recorded on the
 proceeding's timeline, mirrored on the case timeline and audited (`record`), and the case
-status follows a proceeding's steps through `cases.services.case_transition(handoff=...)`
+status follows a proceeding's steps through `cases.transitions.case_transition(handoff=...)`
 (`case_follows`)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accord.accounts.models import User
 from accord.accounts.permissions import primary_role
-from accord.cases import services as case_services
+from accord.cases import transitions as case_transitions
 from accord.cases import workflow as case_wf
 from accord.cases.models import Case, CaseEvent
 from accord.core.audit import audit_record
@@ -94,7 +94,7 @@ def case_follows(
     case.refresh_from_db()
     if case.status not in case_wf.BY_ACTION[action].sources:
         return
-    case_services.case_transition(
+    case_transitions.case_transition(
         actor=actor,
         case=case,
         action=action,

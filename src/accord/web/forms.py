@@ -10,8 +10,8 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from accord.cases import attachments
+from accord.cases.filing import MAX_DESCRIPTION, CaseInput, PartyInput
 from accord.cases.models import Category, Party, Status
-from accord.cases.services import MAX_DESCRIPTION, CaseInput, PartyInput
 from accord.core.errors import ValidationFailed
 from accord.core.models import Area, Level
 

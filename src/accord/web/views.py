@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.accounts.models import User
 from accord.accounts.permissions import is_case_staff
-from accord.cases import attachments, present, resident, selectors, services, workflow
+from accord.cases import attachments, present, resident, selectors, transitions, workflow
 from accord.cases.models import Party, Status, Tier
 from accord.core.errors import DomainError, NotFound, ValidationFailed
 from accord.web import labels
@@ -134,7 +134,7 @@ def case_bulk_assign(request: HttpRequest) -> HttpResponse:
     for reference in references:
         try:
             case = selectors.case_get_for(actor=request.user, reference=reference)
-            services.case_transition(
+            transitions.case_transition(
                 actor=request.user, case=case, action="assign", assignee=assignee
             )
             done.append(reference)
@@ -234,7 +234,7 @@ def case_act(request: HttpRequest, reference: str) -> HttpResponse:
         context["error"] = _("The input is not valid.")
         return render(request, "web/case_detail.html", context, status=422)
     try:
-        services.case_transition(actor=request.user, case=case, **form.transition_kwargs())
+        transitions.case_transition(actor=request.user, case=case, **form.transition_kwargs())
     except DomainError as exc:
         context = _detail_context(request, case, posted)
         context["error"] = labels.domain_message(exc)

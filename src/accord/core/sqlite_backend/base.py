@@ -22,7 +22,7 @@ import os
 
 from django.db.backends.sqlite3 import base
 
-from accord.core.sqlite_backend import database_file
+from accord.core.locks import database_file
 from accord.core.sqlite_backend.checkpoints import CHECKPOINTER
 
 

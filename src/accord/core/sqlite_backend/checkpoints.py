@@ -22,7 +22,7 @@ import threading
 from django.conf import settings
 from django.db import DatabaseError, connection
 
-from accord.core.sqlite_backend import database_file
+from accord.core.locks import database_file
 
 log = logging.getLogger(__name__)
 

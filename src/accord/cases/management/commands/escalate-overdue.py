@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from accord.cases.services import case_escalate_overdue
+from accord.cases.transitions import case_escalate_overdue
 
 
 class Command(BaseCommand):

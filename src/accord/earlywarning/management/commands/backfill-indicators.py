@@ -2,8 +2,8 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accord.earlywarning.indicators import backfill as indicators_backfill
 from accord.earlywarning.models import IndicatorCount
-from accord.earlywarning.services import indicators_backfill
 
 
 class Command(BaseCommand):

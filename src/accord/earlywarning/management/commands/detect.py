@@ -4,14 +4,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accord.core.errors import DomainError
+from accord.earlywarning.alerts import alerts_escalate_unacknowledged
+from accord.earlywarning.detect import detect_run
 from accord.earlywarning.detection import WEEKLY_METHODS
+from accord.earlywarning.groups import groups_replay
 from accord.earlywarning.models import Alert
-from accord.earlywarning.services import (
-    alerts_escalate_unacknowledged,
-    detect_run,
-    groups_replay,
-    risk_refresh,
-)
+from accord.earlywarning.scores import risk_refresh
 
 
 class Command(BaseCommand):
