@@ -6,7 +6,7 @@ from __future__ import annotations
 from accord.accounts.models import CASE_STAFF_ROLES, COORDINATOR_ROLES, User
 from accord.accounts.permissions import has_role_over
 from accord.cases import workflow as case_wf
-from accord.cases.access import case_capabilities
+from accord.cases.access import case_capabilities as case_staff_capabilities
 from accord.cases.models import Case
 from accord.resolution import workflow as wf
 from accord.resolution.models import Proceeding
@@ -32,7 +32,7 @@ def capabilities(user: User | None, proceeding: Proceeding) -> set[str]:
 def case_capabilities(user: User, case: Case) -> set[str]:
     """The proceeding capabilities an actor holds on a case (to open a proceeding on it, add a
     document, record its follow-up visit): the case's staff handle, its applicant is a party."""
-    caps = case_capabilities(user, case)
+    caps = case_staff_capabilities(user, case)
     out = set()
     if case_wf.STAFF in caps:
         out.add(wf.HANDLER)

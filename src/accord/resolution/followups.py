@@ -12,7 +12,7 @@ from django.db import transaction
 from accord.accounts.models import User
 from accord.cases import transitions as case_transitions
 from accord.cases import workflow as case_wf
-from accord.cases.access import case_capabilities
+from accord.cases.access import case_capabilities as case_staff_capabilities
 from accord.cases.models import Case
 from accord.core.errors import Conflict, Forbidden, ValidationFailed
 from accord.resolution import documents, timeline
@@ -102,7 +102,7 @@ def case_archive(*, actor: User, case: Case, note: str = "") -> Case:
         case = (
             Case.objects.select_for_update(of=("self",)).select_related("category").get(pk=case.pk)
         )
-        caps = case_capabilities(actor, case)
+        caps = case_staff_capabilities(actor, case)
         if case_wf.COORDINATOR not in caps:
             raise Forbidden("only a coordinator may archive a case")
         if case.status not in (case_wf.S.FOLLOW_UP, case_wf.S.CLOSED):

@@ -14,7 +14,6 @@ from django.utils import timezone
 from accord.accounts.models import User
 from accord.cases import transitions as case_transitions
 from accord.cases import workflow as case_wf
-from accord.cases.access import case_capabilities
 from accord.cases.models import Case
 from accord.core.calendar import BusinessCalendar
 from accord.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
