@@ -202,6 +202,9 @@ class HazardEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.hazard_id} {self.action}"
+
 
 class Photo(models.Model):
     """A photo re-encoded by Pillow (metadata stripped), stored outside the web root."""
@@ -225,6 +228,9 @@ class Photo(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.hazard_id} {self.stage}"
+
 
 class Listing(models.Model):
     """Listed supervision (挂牌督办) of a major hazard: published within the configured working
@@ -243,10 +249,16 @@ class Listing(models.Model):
     class Meta:
         ordering = ["deadline", "id"]
 
+    def __str__(self) -> str:
+        return f"listing of {self.hazard_id}"
+
 
 class Counter(models.Model):
     name = models.CharField(max_length=32, unique=True)
     value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
 
 
 class Open311Key(models.Model):

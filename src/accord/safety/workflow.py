@@ -87,7 +87,7 @@ class HazardFacts:
     def assuming_inputs(self) -> HazardFacts:
         """The same facts with every typed-in input valid: what a page may offer (the state
         guards still decide)."""
-        far = (self.deadline or self.today or dt.date.today()) + dt.timedelta(days=3650)
+        far = (self.deadline or self.today or dt.date(2000, 1, 1)) + dt.timedelta(days=3650)
         return replace(
             self, grade=self.grade or GENERAL, criterion=self.criterion or "general_fix_at_once",
             note=self.note or "·", days=self.days or 1, new_deadline=far,
