@@ -74,7 +74,7 @@ def test_published_listing_is_not_escalated_for_publication(report, inspector):
     assert hazards.hazards_escalate_overdue(today=listing.publish_by + dt.timedelta(days=3)) == []
 
 
-def test_open311_key_command_stores_only_a_hash():
+def test_open311_key_command_stores_only_a_hash(areas):
     from accord.safety.models import Open311Key
 
     out = StringIO()

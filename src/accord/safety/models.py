@@ -143,6 +143,11 @@ class Hazard(models.Model):
     lat = models.FloatField(null=True, blank=True)
     long = models.FloatField(null=True, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    # Open311: the integration that posted it and the token its client may look up.
+    open311_key = models.ForeignKey(
+        "Open311Key", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    open311_token = models.CharField(max_length=40, blank=True, db_index=True)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices)
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
     grade_criterion = models.CharField(max_length=40, blank=True)
@@ -267,6 +272,8 @@ class Open311Key(models.Model):
     name = models.CharField(max_length=100, unique=True)
     prefix = models.CharField(max_length=12)
     key_hash = models.CharField(max_length=64, unique=True)
+    # Reports without an address_id (an area code) are filed in this area.
+    area = models.ForeignKey("core.Area", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)

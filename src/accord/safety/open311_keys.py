@@ -18,8 +18,18 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def key_create(*, name: str) -> str:
+def key_create(*, name: str, area_code: str = "") -> str:
+    """A new key for integration `name`, filing in `area_code` (default: the root area)."""
+    from accord.core.models import Area
+
     name = name.strip()
+    area = (
+        Area.objects.filter(code=area_code).first()
+        if area_code
+        else Area.objects.filter(parent=None).order_by("path").first()
+    )
+    if area is None:
+        raise ValidationFailed(f"unknown area {area_code!r}" if area_code else "no areas yet")
     if not name or len(name) > 100:
         raise ValidationFailed("the integration's name must be 1 to 100 characters")
     if Open311Key.objects.filter(name=name).exists():
@@ -27,10 +37,10 @@ def key_create(*, name: str) -> str:
     key = "o311_" + secrets.token_urlsafe(24)
     with transaction.atomic():
         row = Open311Key.objects.create(
-            name=name, prefix=key[:12], key_hash=_hash(key), created_at=timezone.now()
+            name=name, prefix=key[:12], key_hash=_hash(key), area=area, created_at=timezone.now()
         )
         audit_record(actor=None, action="open311.key_create", object_type="open311_key",
-                     object_id=str(row.pk), data={"name": name})  # fmt: skip
+                     object_id=str(row.pk), data={"name": name, "area": area.code})  # fmt: skip
     return key
 
 

@@ -14,6 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("name")
+        parser.add_argument("--area", default="", help="area code reports are filed in (root)")
         parser.add_argument("--revoke", action="store_true")
 
     def handle(self, *args, **options):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
                 open311_keys.key_revoke(name=options["name"])
                 self.stdout.write(f"revoked the key of {options['name']!r}")
                 return
-            key = open311_keys.key_create(name=options["name"])
+            key = open311_keys.key_create(name=options["name"], area_code=options["area"])
         except DomainError as exc:
             raise CommandError(exc.detail) from exc
         self.stdout.write(key)
