@@ -29,6 +29,12 @@ def _uploads(tmp_path, settings):
 
 
 @pytest.fixture
+def make_png():
+    """make_png(size=, colour=, exif=) -> image bytes (JPEG with EXIF when exif=True)."""
+    return png_bytes
+
+
+@pytest.fixture
 def photo():
     return photos.clean_photo(io.BytesIO(png_bytes()))
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accord.accounts.models import STAFF_ROLES, Role, User
 from accord.accounts.permissions import primary_role, roles_of
@@ -107,7 +108,9 @@ def _place_and_area(data: HazardInput) -> tuple[Place | None, Area, Sector]:
     else:
         area = Area.objects.filter(code=data.area).first() if data.area else None
         if area is None:
-            raise ValidationFailed("choose a registered place or an area", code="unknown_area")
+            raise ValidationFailed(
+                gettext_noop("choose a registered place or an area"), code="unknown_area"
+            )
     if data.sector:
         sector = Sector.objects.filter(code=data.sector, active=True).first()
         if sector is None:
@@ -115,7 +118,9 @@ def _place_and_area(data: HazardInput) -> tuple[Place | None, Area, Sector]:
     elif place is not None:
         sector = place.sector
     else:
-        raise ValidationFailed("choose what kind of hazard it is", code="unknown_sector")
+        raise ValidationFailed(
+            gettext_noop("choose what kind of hazard it is"), code="unknown_sector"
+        )
     return place, area, sector
 
 
@@ -126,9 +131,9 @@ def hazard_report(
     sector. Returns the hazard and its tracking secret (shown once, stored hashed)."""
     description = (data.description or "").strip()
     if not description:
-        raise ValidationFailed("describe the hazard", code="missing_description")
+        raise ValidationFailed(gettext_noop("describe the hazard"), code="missing_description")
     if len(description) > MAX_DESCRIPTION:
-        raise ValidationFailed(f"the description is longer than {MAX_DESCRIPTION} characters")
+        raise ValidationFailed(gettext_noop("the description is too long"), code="too_long")
     address = (data.address or "").strip()
     if len(address) > MAX_ADDRESS:
         raise ValidationFailed(f"the address is longer than {MAX_ADDRESS} characters")
@@ -391,15 +396,17 @@ def hazard_five_record(
         if workflow.INSPECTOR not in access.hazard_capabilities(actor, hazard):
             raise NotFound(f"no hazard {hazard.reference!r}")
         if hazard.grade != MAJOR:
-            raise ValidationFailed("the five implementations are for major hazards",
+            raise ValidationFailed(gettext_noop("the five implementations are for major hazards"),
                                    code="not_major")  # fmt: skip
         if hazard.status not in FIVE_EDITABLE:
             from accord.core.errors import Conflict
 
-            raise Conflict("the five implementations can no longer be changed",
+            raise Conflict(gettext_noop("the five implementations can no longer be changed"),
                            code="transition_state")  # fmt: skip
         if deadline is not None and deadline < timezone.localdate(hazard.created_at):
-            raise ValidationFailed("the deadline cannot be before the report", code="bad_date")
+            raise ValidationFailed(
+                gettext_noop("the deadline cannot be before the report"), code="bad_date"
+            )
         hazard.five_responsibility = responsibility.strip()
         hazard.five_measures = measures.strip()
         hazard.five_funds = funds.strip()

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from django.utils.translation import gettext_noop
+
 from accord.core.errors import ValidationFailed
 
 FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
@@ -33,21 +35,29 @@ def clean_photo(stream: IO[bytes], size: int | None = None) -> CleanPhoto:
     picture Accord can take."""
     limit = settings.ACCORD_UPLOAD_MAX_BYTES
     if size is not None and size > limit:
-        raise ValidationFailed("the photo is larger than the limit", code="photo_too_large")
+        raise ValidationFailed(
+            gettext_noop("the photo is larger than the limit"), code="photo_too_large"
+        )
     raw = stream.read(limit + 1)
     if len(raw) > limit:
-        raise ValidationFailed("the photo is larger than the limit", code="photo_too_large")
+        raise ValidationFailed(
+            gettext_noop("the photo is larger than the limit"), code="photo_too_large"
+        )
     if not raw:
-        raise ValidationFailed("the photo is empty", code="photo_empty")
+        raise ValidationFailed(gettext_noop("the photo is empty"), code="photo_empty")
     max_pixels = settings.ACCORD_SAFETY_PHOTO_MAX_PIXELS
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(raw)) as img:
                 if img.format not in FORMATS:
-                    raise ValidationFailed("only JPEG, PNG, WebP or GIF photos", code="photo_type")
+                    raise ValidationFailed(
+                        gettext_noop("only JPEG, PNG, WebP or GIF photos"), code="photo_type"
+                    )
                 if img.width * img.height > max_pixels:
-                    raise ValidationFailed("the photo has too many pixels", code="photo_pixels")
+                    raise ValidationFailed(
+                        gettext_noop("the photo has too many pixels"), code="photo_pixels"
+                    )
                 img.load()
                 img = ImageOps.exif_transpose(img)  # keep the orientation, lose the EXIF
                 img = img.convert("RGB")
@@ -59,7 +69,9 @@ def clean_photo(stream: IO[bytes], size: int | None = None) -> CleanPhoto:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
             OSError, ValueError, SyntaxError) as exc:  # fmt: skip
-        raise ValidationFailed("the file is not a readable photo", code="photo_type") from exc
+        raise ValidationFailed(
+            gettext_noop("the file is not a readable photo"), code="photo_type"
+        ) from exc
 
 
 def upload_root() -> Path:

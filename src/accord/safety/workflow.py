@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext_noop
+
 from accord.core.statemachine import SYSTEM, Machine, Transition
 
 INSPECTOR = "inspector"  # safety staff over the hazard's area or handling unit
@@ -95,35 +97,39 @@ class HazardFacts:
 
 
 def needs_note(f: HazardFacts) -> str | None:
-    return None if f.note.strip() else "a note is required for this step"
+    return None if f.note.strip() else gettext_noop("a note is required for this step")
 
 
 def grade_given(f: HazardFacts) -> str | None:
     if f.grade not in (GENERAL, MAJOR):
-        return "choose a grade: general or major"
+        return gettext_noop("choose a grade: general or major")
     rule = CRITERIA.get(f.criterion)
     if rule is None or rule[0] != f.grade:
-        return "choose the criterion the grade was judged by (it must fit the grade)"
+        return gettext_noop("choose the criterion the grade was judged by (it must fit the grade)")
     return None
 
 
 def days_valid(f: HazardFacts) -> str | None:
     if f.days is None or not 1 <= f.days <= 250:
-        return "the rectification period must be 1 to 250 working days"
+        return gettext_noop("the rectification period must be 1 to 250 working days")
     return None
 
 
 def is_general(f: HazardFacts) -> str | None:
-    return None if f.grade == GENERAL else "only a general hazard can be closed on the spot"
+    return (
+        None
+        if f.grade == GENERAL
+        else gettext_noop("only a general hazard can be closed on the spot")
+    )
 
 
 def after_photo(f: HazardFacts) -> str | None:
-    return None if f.after_photo else "add a photo taken after the hazard was removed"
+    return None if f.after_photo else gettext_noop("add a photo taken after the hazard was removed")
 
 
 def five_if_major(f: HazardFacts) -> str | None:
     if f.grade == MAJOR and not (f.five_complete and f.plan_given):
-        return (
+        return gettext_noop(
             "a major hazard's rectification starts only when the five implementations "
             "(responsibility, measures, funds, deadline, contingency plan) and the plan are filled"
         )
@@ -132,27 +138,33 @@ def five_if_major(f: HazardFacts) -> str | None:
 
 def not_rectifier(f: HazardFacts) -> str | None:
     if f.actor_id is not None and f.actor_id == f.rectifier_id:
-        return "the re-inspection must be done by someone other than who recorded the rectification"
+        return gettext_noop(
+            "the re-inspection must be done by someone other than who recorded the rectification"
+        )
     return None
 
 
 def major_only(f: HazardFacts) -> str | None:
-    return None if f.grade == MAJOR else "only major hazards are under listed supervision"
+    return (
+        None
+        if f.grade == MAJOR
+        else gettext_noop("only major hazards are under listed supervision")
+    )
 
 
 def unpublished(f: HazardFacts) -> str | None:
     if not f.listed:
-        return "the hazard is not listed for supervision"
-    return "the listing is already published" if f.published else None
+        return gettext_noop("the hazard is not listed for supervision")
+    return gettext_noop("the listing is already published") if f.published else None
 
 
 def before_deadline(f: HazardFacts) -> str | None:
     if f.deadline is None:
-        return "there is no deadline to extend"
+        return gettext_noop("there is no deadline to extend")
     if f.today is not None and f.today > f.deadline:
-        return "an extension must be asked before the deadline passes"
+        return gettext_noop("an extension must be asked before the deadline passes")
     if f.new_deadline is None or f.new_deadline <= f.deadline:
-        return "the new deadline must be later than the current one"
+        return gettext_noop("the new deadline must be later than the current one")
     return None
 
 
