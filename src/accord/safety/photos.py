@@ -14,9 +14,8 @@ from typing import IO
 
 from django.conf import settings
 from django.utils import timezone
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from django.utils.translation import gettext_noop
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accord.core.errors import ValidationFailed
 
