@@ -11,24 +11,24 @@ from accord.core.errors import Forbidden
 from accord.safety import access, hazards, places, present, selectors
 from accord.safety.models import Sector
 from accord.safety.schemas import (
-    ActionIn,
-    FiveIn,
+    HazardActionIn,
+    HazardFiveIn,
     HazardCreatedOut,
     HazardDetailOut,
     HazardIn,
     HazardOut,
-    PlaceDetailOut,
-    PlaceIn,
-    PlaceOut,
-    SectorOut,
-    TrackIn,
-    TrackOut,
+    SafetyPlaceDetailOut,
+    SafetyPlaceIn,
+    SafetyPlaceOut,
+    SafetySectorOut,
+    HazardTrackIn,
+    HazardTrackOut,
 )
 
 router = Router(tags=["safety"])
 
 
-@router.get("/safety/sectors", response=list[SectorOut], auth=None)
+@router.get("/safety/sectors", response=list[SafetySectorOut], auth=None)
 def list_sectors(request: HttpRequest):
     """Hazard sectors and their competent departments (public reference data)."""
     return list(Sector.objects.filter(active=True).order_by("code"))
@@ -44,8 +44,8 @@ def report_hazard(request: HttpRequest, payload: HazardIn):
                         "department": hazard.sector.department()})  # fmt: skip
 
 
-@router.post("/safety/track", response=TrackOut, auth=None)
-def track_hazard(request: HttpRequest, payload: TrackIn):
+@router.post("/safety/track", response=HazardTrackOut, auth=None)
+def track_hazard(request: HttpRequest, payload: HazardTrackIn):
     """Status and steps of a hazard by reference + tracking secret (no names, no notes)."""
     hazard = selectors.hazard_track(reference=payload.reference.strip().upper(),
                                     secret=payload.secret.strip())  # fmt: skip
@@ -73,7 +73,7 @@ def get_hazard(request: HttpRequest, reference: str):
 
 
 @router.post("/safety/hazards/{reference}/actions", response=HazardDetailOut, auth=AUTH)
-def act_on_hazard(request: HttpRequest, reference: str, payload: ActionIn):
+def act_on_hazard(request: HttpRequest, reference: str, payload: HazardActionIn):
     """One step of the table (409 wrong state, 403 role, 422 guard). Photos: the web page."""
     hazard = selectors.hazard_get_for(actor=request.auth, reference=reference)
     hazard = hazards.hazard_transition(actor=request.auth, hazard=hazard, **payload.dict())
@@ -81,7 +81,7 @@ def act_on_hazard(request: HttpRequest, reference: str, payload: ActionIn):
 
 
 @router.post("/safety/hazards/{reference}/five", response=HazardDetailOut, auth=AUTH)
-def record_five(request: HttpRequest, reference: str, payload: FiveIn):
+def record_five(request: HttpRequest, reference: str, payload: HazardFiveIn):
     """A major hazard's five implementations and rectification plan."""
     hazard = selectors.hazard_get_for(actor=request.auth, reference=reference)
     if not access.hazard_capabilities(request.auth, hazard) & {"inspector"}:
@@ -90,7 +90,7 @@ def record_five(request: HttpRequest, reference: str, payload: FiveIn):
     return present.hazard_detail(hazard, request.auth)
 
 
-@router.get("/safety/places", response=list[PlaceOut], auth=AUTH)
+@router.get("/safety/places", response=list[SafetyPlaceOut], auth=AUTH)
 def list_places(
     request: HttpRequest,
     sector: str = Query("", max_length=40),
@@ -105,14 +105,14 @@ def list_places(
     return [present.place_dict(p, with_people=False) for p in qs[offset : offset + limit]]
 
 
-@router.get("/safety/places/{place_id}", response=PlaceDetailOut, auth=AUTH)
+@router.get("/safety/places/{place_id}", response=SafetyPlaceDetailOut, auth=AUTH)
 def get_place(request: HttpRequest, place_id: int):
     """A place with its duty holders (staff of its area only; the read is recorded)."""
     place = selectors.place_get_for(actor=request.auth, place_id=place_id)
     return present.place_dict(place, with_people=True)
 
 
-@router.post("/safety/places", response={201: PlaceDetailOut}, auth=AUTH)
-def create_place(request: HttpRequest, payload: PlaceIn):
+@router.post("/safety/places", response={201: SafetyPlaceDetailOut}, auth=AUTH)
+def create_place(request: HttpRequest, payload: SafetyPlaceIn):
     place = places.place_create(actor=request.auth, data=places.PlaceInput(**payload.dict()))
     return Status(201, present.place_dict(place, with_people=True))

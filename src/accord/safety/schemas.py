@@ -62,7 +62,7 @@ class HazardDetailOut(HazardOut):
     five: dict | None
 
 
-class ActionIn(Strict):
+class HazardActionIn(Strict):
     action: str = Field(min_length=1, max_length=32)
     note: str = Field("", max_length=4000)
     grade: Literal["", "general", "major"] = ""
@@ -71,7 +71,7 @@ class ActionIn(Strict):
     new_deadline: dt.date | None = None
 
 
-class FiveIn(Strict):
+class HazardFiveIn(Strict):
     responsibility: str = Field("", max_length=4000)
     measures: str = Field("", max_length=4000)
     funds: str = Field("", max_length=4000)
@@ -80,12 +80,12 @@ class FiveIn(Strict):
     plan: str = Field("", max_length=4000)
 
 
-class TrackIn(Strict):
+class HazardTrackIn(Strict):
     reference: str = Field(min_length=1, max_length=24)
     secret: str = Field(min_length=1, max_length=64)
 
 
-class TrackOut(Schema):
+class HazardTrackOut(Schema):
     reference: str
     status: str
     status_label: str
@@ -96,7 +96,7 @@ class TrackOut(Schema):
     events: list[dict]
 
 
-class PlaceIn(Strict):
+class SafetyPlaceIn(Strict):
     kind: Literal["enterprise", "construction_site", "market", "school", "residential"]
     name: str = Field(min_length=1, max_length=200)
     area: str = Field(min_length=1, max_length=32)
@@ -109,7 +109,7 @@ class PlaceIn(Strict):
     licences: str = Field("", max_length=2000)
 
 
-class PlaceOut(Schema):
+class SafetyPlaceOut(Schema):
     id: int
     kind: str
     name: str
@@ -120,7 +120,7 @@ class PlaceOut(Schema):
     licences: str
 
 
-class PlaceDetailOut(PlaceOut):
+class SafetyPlaceDetailOut(SafetyPlaceOut):
     responsible_name: str
     responsible_phone: str
     safety_manager_name: str
@@ -128,7 +128,7 @@ class PlaceDetailOut(PlaceOut):
     hazard_sources: list[dict]
 
 
-class SectorOut(Schema):
+class SafetySectorOut(Schema):
     code: str
     name_en: str
     name_zh: str
