@@ -12,17 +12,17 @@ from accord.safety import access, hazards, places, present, selectors
 from accord.safety.models import Sector
 from accord.safety.schemas import (
     HazardActionIn,
-    HazardFiveIn,
     HazardCreatedOut,
     HazardDetailOut,
+    HazardFiveIn,
     HazardIn,
     HazardOut,
+    HazardTrackIn,
+    HazardTrackOut,
     SafetyPlaceDetailOut,
     SafetyPlaceIn,
     SafetyPlaceOut,
     SafetySectorOut,
-    HazardTrackIn,
-    HazardTrackOut,
 )
 
 router = Router(tags=["safety"])
