@@ -7,7 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accord.core.crypto import EncryptedTextField
@@ -117,7 +117,7 @@ class Status(models.TextChoices):
     ORDERED = S.ORDERED, _("Rectification ordered")
     RECTIFYING = S.RECTIFYING, _("Rectifying")
     REINSPECTION = S.REINSPECTION, _("Awaiting re-inspection")
-    CLOSED = S.CLOSED, _("Closed")
+    CLOSED = S.CLOSED, pgettext_lazy("hazard status", "Closed")
 
 
 class Grade(models.TextChoices):

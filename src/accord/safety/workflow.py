@@ -87,12 +87,12 @@ class HazardFacts:
     today: dt.date | None = None
 
     def assuming_inputs(self) -> HazardFacts:
-        """The same facts with every typed-in input valid: what a page may offer (the state
-        guards still decide)."""
+        """The same facts with every typed-in input valid (a note, a grade, a photo sent with
+        the form): what a page may offer (the state guards still decide)."""
         far = (self.deadline or self.today or dt.date(2000, 1, 1)) + dt.timedelta(days=3650)
         return replace(
             self, grade=self.grade or GENERAL, criterion=self.criterion or "general_fix_at_once",
-            note=self.note or "·", days=self.days or 1, new_deadline=far,
+            note=self.note or "·", days=self.days or 1, new_deadline=far, after_photo=True,
         )  # fmt: skip
 
 
