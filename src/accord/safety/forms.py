@@ -100,8 +100,8 @@ class FiveForm(forms.Form):
     measures = forms.CharField(label=_("Measures"), max_length=4000, required=False,
                                widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
     funds = forms.CharField(label=_("Funds"), max_length=4000, required=False)
-    deadline = forms.DateField(label=_("Deadline"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    deadline = forms.DateField(label=_("Time limit"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # fmt: skip
     contingency = forms.CharField(label=_("Contingency plan"), max_length=4000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
     plan = forms.CharField(label=_("Rectification plan"), max_length=4000, required=False,

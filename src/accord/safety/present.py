@@ -24,7 +24,7 @@ def hazard_summary(h: Hazard) -> dict:
         "sector_name": h.sector.name(),
         "department": h.sector.department(),
         "area": h.area.code,
-        "area_name": h.area.name(),
+        "area_name": area_label(h.area),
         "handling_unit": h.handling_area.name(),
         "place": h.place.name if h.place_id else "",
         "source": h.source,
@@ -35,6 +35,13 @@ def hazard_summary(h: Hazard) -> dict:
         "escalation_level": h.escalation_level,
         "created_at": h.created_at,
     }
+
+
+def area_label(area) -> str:
+    """A grid is named with its community ("Liu'an Community › Grid 1")."""
+    if area.level == "grid" and area.parent_id:
+        return f"{area.parent.name()} › {area.name()}"
+    return area.name()
 
 
 def hazard_detail(h: Hazard, actor) -> dict:

@@ -53,7 +53,7 @@ def hazard_list_for(
     *, actor: User, status: str = "", grade: str = "", sector: str = "", open_only: bool = False
 ) -> QuerySet[Hazard]:
     qs = Hazard.objects.filter(hazard_scope_q(actor)).select_related(
-        "area", "handling_area", "sector", "place"
+        "area", "area__parent", "handling_area", "sector", "place"
     )
     if status:
         qs = qs.filter(status=status)
@@ -107,7 +107,13 @@ def listing_list_for(*, actor: User) -> QuerySet[Listing]:
     """Major hazards under listed supervision (still listed first, then delisted)."""
     return (
         Listing.objects.filter(hazard__in=Hazard.objects.filter(hazard_scope_q(actor)))
-        .select_related("hazard", "hazard__area", "hazard__sector", "hazard__handling_area")
+        .select_related(
+            "hazard",
+            "hazard__area",
+            "hazard__area__parent",
+            "hazard__sector",
+            "hazard__handling_area",
+        )  # fmt: skip
         .order_by("delisted_on", "deadline", "id")
     )
 

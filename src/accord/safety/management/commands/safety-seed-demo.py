@@ -244,3 +244,13 @@ class Command(BaseCommand):
             Listing.objects.filter(hazard=h).update(deadline=deadline)
         with transaction.atomic():
             Hazard.objects.filter(pk=h.pk).update(**fields)
+            listing = Listing.objects.filter(hazard=h).first()
+            if listing is not None:
+                shift = dt.timedelta(days=back)
+                listing.listed_on -= shift
+                listing.publish_by -= shift
+                if listing.published_on:
+                    listing.published_on -= shift
+                if listing.delisted_on:
+                    listing.delisted_on = timezone.localdate()
+                listing.save()
