@@ -67,6 +67,9 @@ def handling_area_for(area: Area) -> Area:
 
 
 def routing_for(area: Area, handling: Area, sector: Sector) -> list[dict[str, str]]:
+    en, zh = area.name_en, area.name_zh
+    if area.level == Level.GRID and area.parent_id:
+        en, zh = f"{area.parent.name_en} › {en}", f"{area.parent.name_zh}{zh}"
     return [
         {
             "rule": "sector_department",
@@ -75,8 +78,8 @@ def routing_for(area: Area, handling: Area, sector: Sector) -> list[dict[str, st
         },
         {
             "rule": "area_township",
-            "en": f"Reported in {area.name_en}: handled by {handling.name_en}.",
-            "zh": f"发生在{area.name_zh}，由{handling.name_zh}办理。",
+            "en": f"Reported in {en}: handled by {handling.name_en}.",
+            "zh": f"发生在{zh}，由{handling.name_zh}办理。",
         },
     ]
 
