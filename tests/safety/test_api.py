@@ -54,3 +54,19 @@ def test_duty_holder_names_are_encrypted_at_rest(place):
                     [place.pk])  # fmt: skip
         name, phone = cur.fetchone()
     assert "Wu Gang" not in name and "1234" not in phone
+
+
+def test_counts_are_aggregates_with_small_cells_suppressed(api_for, report, areas, make_user,
+                                                           settings):  # fmt: skip
+    settings.ACCORD_MIN_CELL = 3
+    for _ in range(3):
+        report(sector="fire")
+    report(sector="gas")
+    report(area=areas.t2c1g1.code, sector="fire")
+    analyst = api_for(make_user("analyst", areas.t1, username="count_analyst"))
+    rows = analyst.get("safety/counts").json()
+    assert {(r["area"], r["sector"]): r["count"] for r in rows} == {("T1", "fire"): 3,
+                                                                   ("T1", "gas"): None}  # fmt: skip
+    assert all("description" not in r for r in rows)
+    resident = api_for(make_user("resident", areas.t1c1g1, username="count_res"))
+    assert resident.get("safety/counts").status_code == 403

@@ -3,9 +3,12 @@ call one service or selector, return."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from accord.accounts.permissions import roles_of
 from accord.config.api import AUTH, optional_user
 from accord.core.errors import Forbidden
 from accord.safety import access, hazards, places, present, selectors
@@ -116,3 +119,12 @@ def get_place(request: HttpRequest, place_id: int):
 def create_place(request: HttpRequest, payload: SafetyPlaceIn):
     place = places.place_create(actor=request.auth, data=places.PlaceInput(**payload.dict()))
     return Status(201, present.place_dict(place, with_people=True))
+
+
+@router.get("/safety/counts", response=list[dict], auth=AUTH)
+def hazard_counts(request: HttpRequest, since: dt.date | None = None):
+    """Hazards by handling unit × sector (all and open) in the caller's jurisdiction, for
+    safety staff, supervisors and analysts; cells below ACCORD_MIN_CELL suppressed (null)."""
+    if not roles_of(request.auth) & selectors.COUNT_ROLES:
+        raise Forbidden("hazard counts are for safety staff, supervisors and analysts")
+    return selectors.hazard_counts(actor=request.auth, since=since)

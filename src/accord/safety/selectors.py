@@ -140,3 +140,38 @@ def place_get_for(*, actor: User, place_id: int) -> Place:
         raise NotFound(f"no place {place_id}")
     access_record(actor=actor, action="place.view", object_type="place", object_id=str(place.pk))
     return place
+
+
+# Roles that may read hazard counts (aggregates only: no hazard, no text, no name).
+COUNT_ROLES = frozenset({*access.SAFETY_ROLES, "analyst", "county_supervisor"})
+
+
+def hazard_counts(*, actor: User, since: dt.date | None = None) -> list[dict]:
+    """Open and all hazards by township × sector in the actor's jurisdiction since `since`
+    (default: a year back). Cells with fewer than ACCORD_MIN_CELL hazards are suppressed
+    (count None), so that a count never points at one place or one reporter."""
+    from django.conf import settings
+    from django.db.models import Count
+
+    from accord.core.models import Area
+
+    since = since or timezone.localdate() - dt.timedelta(days=365)
+    qs = Hazard.objects.filter(area_scope_q(actor, COUNT_ROLES, "area__path"),
+                               created_at__date__gte=since)  # fmt: skip
+    rows = qs.values("handling_area", "sector__code").annotate(
+        n=Count("id"),
+        open=Count("id", filter=~Q(status__in=workflow.FINISHED)),
+    )
+    names = {a.pk: a for a in Area.objects.filter(pk__in={r["handling_area"] for r in rows})}
+    floor = int(settings.ACCORD_MIN_CELL)
+    out = []
+    for r in rows:
+        area = names[r["handling_area"]]
+        small = r["n"] < floor
+        out.append({
+            "area": area.code, "area_name": area.name(), "sector": r["sector__code"],
+            "count": None if small else r["n"],
+            "open": None if small or r["open"] < floor else r["open"],
+            "suppressed": small,
+        })  # fmt: skip
+    return sorted(out, key=lambda r: (r["area"], r["sector"]))
