@@ -479,3 +479,72 @@ def fill(value: Any, ctx: dict[str, Any]) -> Any:
     if isinstance(value, list):
         return [fill(v, ctx) for v in value]
     return value
+
+
+# --- safety ---------------------------------------------------------------------------------------
+
+
+@builder("hazard")
+def hazard_objects(world: World) -> ObjectRefs:
+    """A hazard with a photo, graded major (listed, not yet published): at home reported by
+    the resident in T1C1G1 and graded by the T1 inspector; the foreign one reported anonymously
+    in T2C1G1 and graded by the T2 inspector. Its Open311 token is set for the Open311 pages."""
+    from accord.safety import hazards as sf_hazards
+    from accord.safety import photos as sf_photos
+    from accord.safety.models import Hazard as SfHazard
+
+    _temporary_upload_dir()
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 0, 0)).save(buffer, "PNG")
+    refs = {}
+    for which, area, reporter, inspector, text in (
+        ("home", world.areas.t1c1g1, world.users[Role.RESIDENT], world.users[Role.INSPECTOR],
+         "Home hazard: gas smell at the flat of Dong Lei."),
+        ("foreign", world.areas.t2c1g1, None, t2_staff(world, Role.INSPECTOR),
+         "Foreign hazard: zzforeignhazard crane over the school of Bai Yun."),
+    ):  # fmt: skip
+        photo = sf_photos.clean_photo(io.BytesIO(buffer.getvalue()))
+        h, secret = sf_hazards.hazard_report(
+            actor=reporter, photo_list=(photo,),
+            data=sf_hazards.HazardInput(description=text, sector="gas", area=area.code,
+                                        address=f"{which} address of Dong Lei"),
+        )  # fmt: skip
+        for action, kw in (("verify", {}), ("grade", {"grade": "major",
+                           "criterion": "major_hard_to_remove"})):  # fmt: skip
+            h = sf_hazards.hazard_transition(actor=inspector, hazard=h, action=action, **kw)
+        token = f"tok{which}"
+        SfHazard.objects.filter(pk=h.pk).update(open311_token=token)
+        refs[which] = {"reference": h.reference, "secret": secret, "pk": h.photos.get().pk,
+                       "request_id": h.reference, "token": token, "fmt": "json",
+                       "code": "gas"}  # fmt: skip
+    return ObjectRefs(
+        home=refs["home"],
+        foreign=refs["foreign"],
+        foreign_markers=[refs["foreign"]["reference"], "zzforeignhazard"],
+        private=["Dong Lei", "gas smell at the flat", "zzforeignhazard", "Bai Yun"],
+    )
+
+
+@builder("place")
+def place_objects(world: World) -> ObjectRefs:
+    """A registered enterprise with its duty holders in T1C1G1; the foreign one in T2C1G1."""
+    from accord.safety import places as sf_places
+
+    refs = {}
+    for which, area, name, person, phone in (
+        ("home", world.areas.t1c1g1, "Home Chemicals", "Jiang Home", "139 5555 0001"),
+        ("foreign", world.areas.t2c1g1, "Zzforeignplace Works", "Ye Foreign", "139 5555 0002"),
+    ):
+        p = sf_places.place_create(actor=None, system=True, data=sf_places.PlaceInput(
+            kind="enterprise", name=name, area=area.code, sector="hazardous_chemicals",
+            responsible_name=person, responsible_phone=phone, safety_manager_name=person + " Jr",
+        ))  # fmt: skip
+        refs[which] = {"place_id": p.pk, "pk": p.pk}
+    return ObjectRefs(
+        home=refs["home"],
+        foreign=refs["foreign"],
+        foreign_markers=["Zzforeignplace"],
+        private=["Jiang Home", "139 5555 0001", "Ye Foreign", "139 5555 0002"],
+    )

@@ -431,3 +431,17 @@ ACCORD_RETENTION_DAYS = {
     "session": int(os.environ.get("ACCORD_RETENTION_SESSION_DAYS", "30")),
 }
 # --- end of data protection block ----------------------------------------------------------
+
+# --- Safety (hazards, listed supervision, Open311; docs/safety.md) -------------------------
+# A hazard photo may have at most this many pixels (checked before it is decoded).
+ACCORD_SAFETY_PHOTO_MAX_PIXELS = int(os.environ.get("ACCORD_SAFETY_PHOTO_MAX_PIXELS", "40000000"))
+# Photos are re-encoded (metadata stripped) and scaled down to at most this many pixels a side.
+ACCORD_SAFETY_PHOTO_MAX_SIDE = int(os.environ.get("ACCORD_SAFETY_PHOTO_MAX_SIDE", "2048"))
+# Default rectification periods in working days, per grade (the inspector may set another).
+ACCORD_SAFETY_RECTIFY_DAYS = {
+    "general": int(os.environ.get("ACCORD_SAFETY_RECTIFY_DAYS_GENERAL", "5")),
+    "major": int(os.environ.get("ACCORD_SAFETY_RECTIFY_DAYS_MAJOR", "40")),
+}
+# A listed (挂牌督办) major hazard must be published within this many working days.
+ACCORD_SAFETY_PUBLISH_DAYS = int(os.environ.get("ACCORD_SAFETY_PUBLISH_DAYS", "5"))
+# --- end of safety block ----------------------------------------------------------------------

@@ -16,6 +16,7 @@ urlpatterns = [
     path("early-warning/", include("accord.earlywarning.urls")),
     path("participation/", include("accord.participation.urls")),
     path("safety/", include("accord.safety.urls")),
+    path("open311/v2/", include("accord.safety.open311_urls")),
     path("wellbeing/", include("accord.wellbeing.urls")),
     path("grid/", include("accord.grid.urls")),
     path("", include("accord.accounts.urls")),
