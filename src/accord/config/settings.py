@@ -292,7 +292,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accord.accounts.lockout.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp", "code"]
-AXES_CLIENT_IP_CALLABLE = "accord.accounts.ipaddr.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accord.core.ipaddr.client_ip"
 # Number of reverse proxies in front of Accord that append to X-Forwarded-For. 0: the client
 # address is REMOTE_ADDR (never trust a header a client can set).
 ACCORD_TRUSTED_PROXIES = int(os.environ.get("ACCORD_TRUSTED_PROXIES", "0"))
@@ -418,8 +418,11 @@ if PRODUCTION:
 # An HMAC checkpoint of the audit chains is written every this many events (and by
 # `accord audit-checkpoint`, e.g. hourly from cron).
 ACCORD_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("ACCORD_AUDIT_CHECKPOINT_EVERY", "1000"))
-# Take the client address for the access log from X-Forwarded-For (behind a trusted proxy only).
+# Deprecated (use ACCORD_TRUSTED_PROXIES): 1 counts as one trusted proxy when that is unset.
+# The access log takes the client address by the same rule as lockouts (core.ipaddr).
 ACCORD_TRUST_X_FORWARDED_FOR = os.environ.get("ACCORD_TRUST_X_FORWARDED_FOR", "0") == "1"
+if ACCORD_TRUST_X_FORWARDED_FOR and "ACCORD_TRUSTED_PROXIES" not in os.environ:
+    ACCORD_TRUSTED_PROXIES = 1
 # Retention in days per record type; `accord purge` anonymises (cases, with their history)
 # or deletes (expired sessions, old access-log entries) what is past its period.
 ACCORD_RETENTION_DAYS = {

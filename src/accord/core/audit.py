@@ -335,7 +335,7 @@ def access_refused(request: Any, *, status: int, code: str) -> AccessEvent | Non
     request — who (if known), the method and path, the status and error code."""
     if status not in (401, 403, 404):
         return None
-    from accord.core.signals import client_address
+    from accord.core.ipaddr import client_address
 
     user = getattr(request, "auth", None) or getattr(request, "user", None)
     return access_record(

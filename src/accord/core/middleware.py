@@ -26,7 +26,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from accord.accounts.ipaddr import client_ip
+from accord.core.ipaddr import client_ip
 
 # Session keys (also used by accord.accounts).
 SESSION_AUTH_AT = "accord.auth_at"
