@@ -9,8 +9,8 @@ from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from accord.accounts import services, twofactor
+from accord.accounts.apiauth import BEARER
 from accord.accounts.models import ApiToken
-from accord.config.api import BEARER
 from accord.core.errors import DomainError, Forbidden
 
 router = Router(tags=["authentication"])

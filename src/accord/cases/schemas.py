@@ -132,3 +132,15 @@ class TrackOut(Schema):
     handling_unit: str
     deadline: dt.date | None
     timeline: list[TrackEventOut]
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    name_zh: str
+    default_tier: str
+    department: str
+    help: str
+    channels: list[str]
+    allow_anonymous: bool

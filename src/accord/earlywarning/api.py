@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field, field_validator
 
+from accord.accounts.apiauth import AUTH
 from accord.accounts.models import Role
 from accord.accounts.permissions import roles_of
-from accord.config.api import AUTH
 from accord.core.errors import Forbidden
 from accord.earlywarning import present, selectors, services
 

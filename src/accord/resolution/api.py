@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Status
 
+from accord.accounts.apiauth import AUTH
 from accord.cases.models import Category
 from accord.cases.schemas import Strict
-from accord.config.api import AUTH
 from accord.core.errors import ValidationFailed
 from accord.resolution import present, selectors, services
 from accord.resolution import workflow as wf
