@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils.translation import get_language
 from ninja import Query, Router, Status
 
 from accord.accounts.apiauth import AUTH, optional_user
@@ -22,6 +21,7 @@ from accord.cases.schemas import (
 )
 from accord.core.audit import access_record
 from accord.core.errors import Forbidden, NotFound
+from accord.core.i18n import is_zh
 
 router = Router(tags=["cases"])
 
@@ -129,7 +129,7 @@ def track_case(request: HttpRequest, payload: TrackIn):
 @router.get("/categories", response=list[CategoryOut], auth=None, tags=["reference data"])
 def list_categories(request):
     """Dispute categories with their default tier and competent department (public)."""
-    zh = (get_language() or "en").startswith("zh")
+    zh = is_zh()
     return [
         CategoryOut(
             code=c.code,

@@ -6,24 +6,23 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import get_language
 
+from accord.core.i18n import is_zh
 from accord.resolution import services
 from accord.resolution import workflow as wf
 from accord.resolution.models import Clock, Document, Proceeding, StatuteRule
 from accord.resolution.selectors import clock_colour
 
-
-def _zh() -> bool:
-    return (get_language() or "en").startswith("zh")
+# resolution/api.py still calls present._zh(): an alias of the one helper, not a copy.
+_zh = is_zh
 
 
 def _pick(pair: tuple[str, str]) -> str:
-    return pair[1] if _zh() else pair[0]
+    return pair[1] if is_zh() else pair[0]
 
 
 def rule_dict(r: StatuteRule) -> dict[str, Any]:
-    zh = _zh()
+    zh = is_zh()
     return {
         "code": r.code,
         "channel": r.channel,
@@ -44,7 +43,7 @@ def rule_dict(r: StatuteRule) -> dict[str, Any]:
 
 
 def clock_dict(c: Clock, today: dt.date) -> dict[str, Any]:
-    zh = _zh()
+    zh = is_zh()
     return {
         "rule": c.rule.code,
         "step": c.rule.description_zh if zh else c.rule.description_en,

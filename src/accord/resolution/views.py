@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accord.accounts.models import Role
 from accord.accounts.permissions import is_case_staff, roles_of
 from accord.core.errors import DomainError, NotFound
+from accord.core.i18n import is_zh
 from accord.resolution import dossier as dossier_mod
 from accord.resolution import present, selectors, services
 from accord.resolution import workflow as wf
@@ -91,7 +92,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 def _notices(request: HttpRequest) -> list[dict]:
-    zh = present._zh()
+    zh = is_zh()
     return [
         {"text": n.text_zh if zh else n.text_en, "on_date": n.on_date}
         for n in selectors.notifications_for(actor=request.user, unread=True)[:20]
@@ -279,7 +280,7 @@ def limitations_page(request: HttpRequest) -> HttpResponse:
             else:
                 cat = Category.objects.filter(code=code).first()
                 channels = wf.channels_of_category(cat.channels) if cat else list(wf.CHANNELS)
-                zh = present._zh()
+                zh = is_zh()
                 for w in services.limitation_warnings(channels=channels, knew_on=knew_on):
                     w["channel_name"] = present._pick(w["channel_name"])
                     w["basis"] = w["basis_zh"] if zh else w["basis_en"]
