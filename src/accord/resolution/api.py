@@ -12,8 +12,8 @@ from ninja import Field, Query, Router, Status
 
 from accord.accounts.apiauth import AUTH
 from accord.cases.models import Category
-from accord.cases.schemas import Strict
 from accord.core.errors import ValidationFailed
+from accord.core.schemas import Strict
 from accord.resolution import present, selectors, services
 from accord.resolution import workflow as wf
 from accord.resolution.models import StatuteRule
