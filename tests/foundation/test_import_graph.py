@@ -33,30 +33,9 @@ TOP = {"web", "demo", "config"}
 # The package itself (`accord/__init__.py`, `accord/__main__.py`: the console script).
 ENTRY = {"", "__main__"}
 
-# Known breaches owned by another branch: arch-core-web is making core import no part (core.api,
-# core.audit, core.middleware reach into accounts and cases), untying core.audit <-> core.signals
-# and core.middleware <-> accounts.services, and moving the API's auth helpers out of config.api
-# (which the parts' api.py import). Each is an edge (importer, imported): it is left out of the
-# cycle search and of the layer check. THE LEAD REMOVES THESE after merging arch-core-web; a
-# pair listed here that no longer occurs fails `test_known_exceptions_still_occur`, so the list
-# only shrinks. Nothing of cases or earlywarning is here but their api.py's `config.api` import.
-ALLOWED: set[tuple[str, str]] = {
-    # core imports parts
-    ("accord.core.api", "accord.cases.models"),
-    ("accord.core.audit", "accord.accounts.permissions"),
-    ("accord.core.middleware", "accord.accounts.ipaddr"),
-    ("accord.core.middleware", "accord.accounts.permissions"),
-    # ... and closes a circle: accounts.services -> core.middleware -> accounts.services
-    ("accord.core.middleware", "accord.accounts.services"),
-    # a circle inside core: core.signals -> core.audit -> core.signals
-    ("accord.core.audit", "accord.core.signals"),
-    # parts import config.api (AUTH, BEARER, optional_user)
-    ("accord.accounts.api", "accord.config.api"),
-    ("accord.cases.api", "accord.config.api"),
-    ("accord.earlywarning.api", "accord.config.api"),
-    ("accord.resolution.api", "accord.config.api"),
-    ("accord.safety.api", "accord.config.api"),
-}
+# Known exceptions: edges (importer, imported) left out of the cycle search and the layer check.
+# Keep it empty; a pair listed here that no longer occurs fails `test_known_exceptions_still_occur`.
+ALLOWED: set[tuple[str, str]] = set()
 
 
 def module_name(path: Path) -> str:

@@ -73,3 +73,26 @@ def report(areas):
         return hazards.hazard_report(actor=actor, data=hazards.HazardInput(**kw))
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _sectors(request):
+    """The sectors are seeded by a data migration; a transactional test elsewhere flushes them,
+    so put them back for every safety test that uses the database."""
+    names = set(request.fixturenames)
+    if not names & {"db", "transactional_db", "live_server"}:
+        return
+    request.getfixturevalue("transactional_db" if "live_server" in names else "db")
+    from accord.safety.models import Sector
+    from accord.safety.sectors import SECTORS
+
+    for code, en, zh, dep_en, dep_zh in SECTORS:
+        Sector.objects.get_or_create(
+            code=code,
+            defaults={
+                "name_en": en,
+                "name_zh": zh,
+                "department_en": dep_en,
+                "department_zh": dep_zh,
+            },
+        )

@@ -12,8 +12,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 import accord
-from accord.accounts.ipaddr import UNKNOWN, client_ip
 from accord.cases.models import Case
+from accord.core.ipaddr import UNKNOWN, client_ip
 from factories import ApiClient
 
 pytestmark = pytest.mark.django_db

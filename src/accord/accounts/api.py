@@ -6,12 +6,13 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from accord.accounts import services, twofactor
+from accord.accounts.apiauth import BEARER
 from accord.accounts.models import ApiToken
-from accord.config.api import BEARER
 from accord.core.errors import DomainError, Forbidden
+from accord.core.schemas import Strict
 
 router = Router(tags=["authentication"])
 
@@ -21,9 +22,7 @@ class Unauthenticated(DomainError):
     code = "unauthenticated"
 
 
-class TokenIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class TokenIn(Strict):
     username: str = Field(min_length=1, max_length=150, pattern=r"^[^\x00]*$")
     password: str = Field(min_length=1, max_length=1024, pattern=r"^[^\x00]*$")
     otp: str = Field("", max_length=8, pattern=r"^[0-9 ]*$")

@@ -5,20 +5,23 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from accord.accounts.apiauth import AUTH, optional_user
 from accord.cases import filing, present, selectors, transitions
+from accord.cases.models import Category
 from accord.cases.schemas import (
     CaseCreatedOut,
     CaseDetailOut,
     CaseIn,
     CasePageOut,
+    CategoryOut,
     EventOut,
     TrackIn,
     TrackOut,
     TransitionIn,
 )
-from accord.config.api import AUTH, optional_user
 from accord.core.audit import access_record
 from accord.core.errors import Forbidden, NotFound
+from accord.core.i18n import is_zh
 
 router = Router(tags=["cases"])
 
@@ -121,3 +124,23 @@ def track_case(request: HttpRequest, payload: TrackIn):
     only, no names and no notes."""
     case = selectors.case_track(reference=payload.reference, secret=payload.secret)
     return present.track_dict(case)
+
+
+@router.get("/categories", response=list[CategoryOut], auth=None, tags=["reference data"])
+def list_categories(request):
+    """Dispute categories with their default tier and competent department (public)."""
+    zh = is_zh()
+    return [
+        CategoryOut(
+            code=c.code,
+            name=c.name_zh if zh else c.name_en,
+            name_en=c.name_en,
+            name_zh=c.name_zh,
+            default_tier=c.default_tier,
+            department=c.department_zh if zh else c.department_en,
+            help=c.help_zh if zh else c.help_en,
+            channels=c.channels,
+            allow_anonymous=c.allow_anonymous,
+        )
+        for c in Category.objects.filter(active=True)
+    ]

@@ -4,27 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import get_language
-
 from accord.cases import workflow
 from accord.cases.access import case_capabilities
 from accord.cases.models import Case, CaseEvent, Status
 from accord.cases.selectors import colour_of
-
-
-def _zh() -> bool:
-    return (get_language() or "en").startswith("zh")
+from accord.core.i18n import is_zh
 
 
 def handling_unit(case: Case) -> str:
     cat = case.category
-    if _zh():
+    if is_zh():
         return f"{case.handling_area.name_zh} · {cat.department_zh}"
     return f"{case.handling_area.name_en} · {cat.department_en}"
 
 
 def case_summary(case: Case) -> dict[str, Any]:
-    zh = _zh()
+    zh = is_zh()
     return {
         "reference": case.reference,
         "category": case.category.code,
@@ -84,7 +79,7 @@ def event_dict(event: CaseEvent) -> dict[str, Any]:
 
 
 def track_dict(case: Case) -> dict[str, Any]:
-    zh = _zh()
+    zh = is_zh()
     events = case.events.order_by("created_at", "id")
     return {
         "reference": case.reference,

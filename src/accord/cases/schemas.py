@@ -5,20 +5,9 @@ from decimal import Decimal
 from typing import Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import Field
 
-
-class Strict(Schema):
-    # Unknown fields (e.g. "status", "tier") are refused rather than silently ignored.
-    model_config = ConfigDict(extra="forbid")
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value):
-        # PostgreSQL cannot store NUL in text: refuse it here (422), not in the database (500).
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("text must not contain NUL characters")
-        return value
+from accord.core.schemas import Strict
 
 
 class PartyIn(Strict):
@@ -132,3 +121,15 @@ class TrackOut(Schema):
     handling_unit: str
     deadline: dt.date | None
     timeline: list[TrackEventOut]
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    name_zh: str
+    default_tier: str
+    department: str
+    help: str
+    channels: list[str]
+    allow_anonymous: bool

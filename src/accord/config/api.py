@@ -13,45 +13,12 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, SessionAuth
 
+from accord.accounts.apiauth import AUTH, BEARER, optional_user  # noqa: F401 - the API's auth
 from accord.accounts.services import token_authenticate
 from accord.core.errors import DomainError
 
 log = logging.getLogger(__name__)
-
-
-class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str):
-        user = token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class Session(SessionAuth):
-    """Session auth (with CSRF) that skips to the next method when a bearer token is sent."""
-
-    def __call__(self, request: HttpRequest):
-        if request.headers.get("Authorization", "").startswith("Bearer "):
-            return None
-        return super().__call__(request)
-
-
-AUTH = [BearerToken(), Session()]
-BEARER = BearerToken()
-
-
-def optional_user(request: HttpRequest):
-    """The caller if authenticated by token or session, else None (for public endpoints)."""
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        user = token_authenticate(header[7:].strip())
-        if user is None:
-            raise AuthenticationError()
-        return user
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
 
 
 def _staff_only_docs(view):

@@ -239,6 +239,7 @@ ACCORD_CSP = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+# Permissions-Policy on every response: no camera, microphone, location, payment or USB.
 ACCORD_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Cookies: session cookie HttpOnly; both Secure in production; SameSite=Lax (Strict would
@@ -292,7 +293,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accord.accounts.lockout.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp", "code"]
-AXES_CLIENT_IP_CALLABLE = "accord.accounts.ipaddr.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accord.core.ipaddr.client_ip"
 # Number of reverse proxies in front of Accord that append to X-Forwarded-For. 0: the client
 # address is REMOTE_ADDR (never trust a header a client can set).
 ACCORD_TRUSTED_PROXIES = int(os.environ.get("ACCORD_TRUSTED_PROXIES", "0"))
@@ -338,6 +339,7 @@ ACCORD_RATE_LIMITED_VIEWS = {
     "accounts:totp_enrol": "login",
     "api:issue_token": "login",
 }
+# Buckets that case staff are not limited on (they file for walk-in and hotline callers).
 ACCORD_RATE_LIMIT_EXEMPT_STAFF = {"filing"}
 
 # Request size limits: bodies over these answer 413 (RequestSizeLimitMiddleware).
@@ -375,8 +377,11 @@ ACCORD_MIN_CELL = int(os.environ.get("ACCORD_MIN_CELL", "5"))
 ACCORD_EW_INTAKE = os.environ.get("ACCORD_EW_INTAKE", "deferred" if PRODUCTION else "inline")
 if ACCORD_EW_INTAKE not in ("inline", "deferred"):
     raise ImproperlyConfigured("ACCORD_EW_INTAKE must be 'inline' or 'deferred'")
+# Deferred intake: most queued cases worked in one batch.
 ACCORD_EW_INTAKE_BATCH = int(os.environ.get("ACCORD_EW_INTAKE_BATCH", "50"))
+# Deferred intake: seconds between sweeps of the queue (nothing queued is lost).
 ACCORD_EW_INTAKE_SWEEP = float(os.environ.get("ACCORD_EW_INTAKE_SWEEP", "5"))
+# Deferred intake: seconds a woken worker waits so that a batch gathers.
 ACCORD_EW_INTAKE_GATHER = float(os.environ.get("ACCORD_EW_INTAKE_GATHER", "0.2"))
 # SQLite: seconds between a server process's background WAL checkpoints (0: SQLite's own,
 # inside the COMMIT that fills the log; see core/sqlite_backend/checkpoints.py).
@@ -418,8 +423,11 @@ if PRODUCTION:
 # An HMAC checkpoint of the audit chains is written every this many events (and by
 # `accord audit-checkpoint`, e.g. hourly from cron).
 ACCORD_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("ACCORD_AUDIT_CHECKPOINT_EVERY", "1000"))
-# Take the client address for the access log from X-Forwarded-For (behind a trusted proxy only).
+# Deprecated (use ACCORD_TRUSTED_PROXIES): 1 counts as one trusted proxy when that is unset.
+# The access log takes the client address by the same rule as lockouts (core.ipaddr).
 ACCORD_TRUST_X_FORWARDED_FOR = os.environ.get("ACCORD_TRUST_X_FORWARDED_FOR", "0") == "1"
+if ACCORD_TRUST_X_FORWARDED_FOR and "ACCORD_TRUSTED_PROXIES" not in os.environ:
+    ACCORD_TRUSTED_PROXIES = 1
 # Retention in days per record type; `accord purge` anonymises (cases, with their history)
 # or deletes (expired sessions, old access-log entries) what is past its period.
 ACCORD_RETENTION_DAYS = {
@@ -445,3 +453,29 @@ ACCORD_SAFETY_RECTIFY_DAYS = {
 # A listed (挂牌督办) major hazard must be published within this many working days.
 ACCORD_SAFETY_PUBLISH_DAYS = int(os.environ.get("ACCORD_SAFETY_PUBLISH_DAYS", "5"))
 # --- end of safety block ----------------------------------------------------------------------
+# --- Settings the parts read (declared here with the defaults the code falls back to) -------
+# Early warning: no alert with fewer than N cases in the last K periods: (N, K).
+ACCORD_EW_MIN_CASES = (5, 4)
+# Early warning: the glrnb (negative-binomial CUSUM) detector's dispersion parameter.
+ACCORD_EW_GLRNB_ALPHA = 0.2
+# Early warning, group disputes: days a group of similar cases is gathered over.
+ACCORD_EW_GROUP_WINDOW_DAYS = 30
+# Early warning, group disputes: days of history the group's baseline is taken from.
+ACCORD_EW_GROUP_BASELINE_DAYS = 365
+# Early warning, group disputes: fewest cases against one respondent in the window for a group.
+ACCORD_EW_GROUP_MIN_CASES = 5
+# Early warning, near-copies: days a township's recent cases are compared over.
+ACCORD_EW_NEARDUP_WINDOW_DAYS = 14
+# Early warning, near-copies: fewest similar cases of one category in the window for a group.
+ACCORD_EW_NEARDUP_MIN_CASES = 5
+# Early warning, near-copies: text similarity (0..1) from which two descriptions are copies.
+ACCORD_EW_NEARDUP_SIMILARITY = 0.85
+# Early warning: local hour of the daily detection run (the django-tasks chain).
+ACCORD_EW_DAILY_HOUR = 6
+# Resolution: days after a concluded proceeding when its follow-up visit is due.
+ACCORD_FOLLOWUP_DAYS = int(os.environ.get("ACCORD_FOLLOWUP_DAYS", "15"))
+# Resolution: the CJK font file for dossier PDFs (None: the usual Debian fonts-noto-cjk paths).
+ACCORD_CJK_FONT = os.environ.get("ACCORD_CJK_FONT") or None
+# Dashboard map: the area boundaries GeoJSON (None: $ACCORD_DATA_DIR/boundaries.geojson).
+ACCORD_BOUNDARIES_FILE = os.environ.get("ACCORD_BOUNDARIES_FILE") or None
+# --- end of settings the parts read ----------------------------------------------------------

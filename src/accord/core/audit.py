@@ -29,6 +29,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accord.core.actors import ACTOR_ROLE, ask
+from accord.core.ipaddr import client_address
 from accord.core.models import AccessEvent, AuditCheckpoint, AuditEvent, ChainedEvent
 
 GENESIS = "0" * 64
@@ -239,9 +241,7 @@ def access_record(
 def role_of(actor: Any | None) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return ""
-    from accord.accounts.permissions import primary_role
-
-    return primary_role(actor) or ""
+    return ask(ACTOR_ROLE, actor, default="") or ""
 
 
 def checkpoint_now() -> list[AuditCheckpoint]:
@@ -335,8 +335,6 @@ def access_refused(request: Any, *, status: int, code: str) -> AccessEvent | Non
     request — who (if known), the method and path, the status and error code."""
     if status not in (401, 403, 404):
         return None
-    from accord.core.signals import client_address
-
     user = getattr(request, "auth", None) or getattr(request, "user", None)
     return access_record(
         source=client_address(request),

@@ -26,7 +26,8 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from accord.accounts.ipaddr import client_ip
+from accord.core.actors import BEARER_USER, CASE_STAFF, ask
+from accord.core.ipaddr import client_ip
 
 # Session keys (also used by accord.accounts).
 SESSION_AUTH_AT = "accord.auth_at"
@@ -255,14 +256,10 @@ def _caller(request: HttpRequest):
     counts as anonymous here; the API answers it with 401."""
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        from accord.accounts.services import token_authenticate
-
-        return token_authenticate(header[7:].strip())
+        return ask(BEARER_USER, header[7:].strip())
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
 
 
 def _is_staff(user) -> bool:
-    from accord.accounts.permissions import is_case_staff
-
-    return is_case_staff(user)
+    return bool(ask(CASE_STAFF, user, default=False))

@@ -59,10 +59,9 @@ class Area(models.Model):
         return LEVEL_RANK[self.level]
 
     def name(self, language: str | None = None) -> str:
-        from django.utils.translation import get_language
+        from accord.core.i18n import is_zh
 
-        lang = language or get_language() or "en"
-        return self.name_zh if lang.lower().startswith("zh") else self.name_en
+        return self.name_zh if is_zh(language) else self.name_en
 
     def ancestor_codes(self) -> list[str]:
         return [c for c in self.path.split("/") if c]

@@ -3,30 +3,18 @@ logouts and failed logins (whatever view performs them)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.signals import request_finished, request_started
 from django.dispatch import receiver
 
 from accord.core.audit import access_record, current_source
-
-
-def _address_from_environ(environ: dict) -> str:
-    if getattr(settings, "ACCORD_TRUST_X_FORWARDED_FOR", False):
-        forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return environ.get("REMOTE_ADDR", "")
-
-
-def client_address(request) -> str:
-    return _address_from_environ(getattr(request, "META", {}) or {})
+from accord.core.ipaddr import address_from_meta, client_address
 
 
 @receiver(request_started)
 def _remember_source(sender, environ=None, scope=None, **kwargs) -> None:
     if environ is not None:
-        current_source.set(_address_from_environ(environ))
+        current_source.set(address_from_meta(environ, default=""))
     elif scope is not None:
         client = scope.get("client") or ("",)
         current_source.set(str(client[0] or ""))

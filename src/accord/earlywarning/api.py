@@ -6,27 +6,17 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field, field_validator
+from ninja import Query, Router, Status
+from pydantic import Field
 
+from accord.accounts.apiauth import AUTH
 from accord.accounts.models import Role
 from accord.accounts.permissions import roles_of
-from accord.config.api import AUTH
 from accord.core.errors import Forbidden
+from accord.core.schemas import Strict
 from accord.earlywarning import alerts, detect, present, selectors
 
 router = Router(tags=["earlywarning"])
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value):
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("text must not contain NUL characters")
-        return value
 
 
 class NoteIn(Strict):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accord.cases.models import Case, Status
+from accord.core.i18n import is_zh
 from accord.earlywarning import lifecycle
 from accord.earlywarning.access import alert_capabilities
 from accord.earlywarning.groups import NEAR_DUPLICATE, SAME_RESPONDENT
@@ -22,10 +22,6 @@ from accord.earlywarning.models import (
     TaskKind,
 )
 from accord.earlywarning.risk import BY_CODE, MAX_SCORE
-
-
-def _zh() -> bool:
-    return (get_language() or "en").startswith("zh")
 
 
 def method_label(method: str) -> str:
@@ -58,7 +54,7 @@ def action_label(action: str) -> str:
 
 
 def _name(obj: Any) -> str:
-    return obj.name_zh if _zh() else obj.name_en
+    return obj.name_zh if is_zh() else obj.name_en
 
 
 def alert_summary(alert: Alert) -> dict[str, Any]:

@@ -12,23 +12,20 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accord.accounts.permissions import is_case_staff
 from accord.cases.models import Category
 from accord.core.errors import DomainError, NotFound
+from accord.core.i18n import is_zh
 from accord.core.models import Area
 from accord.earlywarning import alerts, detection, lifecycle, present, selectors
 from accord.earlywarning.groups import NEAR_DUPLICATE, SAME_RESPONDENT
 from accord.earlywarning.models import AlertKind, AlertStatus, TaskKind
 
 PAGE_SIZE = 50
-
-
-def _zh() -> bool:
-    return (get_language() or "en").startswith("zh")
 
 
 def domain_message(exc: DomainError) -> str:
@@ -68,7 +65,7 @@ class AlertFilterForm(forms.Form):
             (m, present.method_label(m))
             for m in (*detection.WEEKLY_METHODS, SAME_RESPONDENT, NEAR_DUPLICATE)
         ]
-        zh = _zh()
+        zh = is_zh()
         self.fields["category"].choices = any_ + [
             (c.code, c.name_zh if zh else c.name_en) for c in Category.objects.order_by("code")
         ]
@@ -135,7 +132,7 @@ def _tree(alerts) -> list[dict[str, Any]]:
         return []
     paths = list(Area.objects.filter(pk__in=counts).values_list("path", flat=True))
     codes = {c for p in paths for c in p.strip("/").split("/")}
-    zh = _zh()
+    zh = is_zh()
     nodes = {
         a.code: {"name": a.name_zh if zh else a.name_en, "code": a.code, "own": 0, "children": []}
         for a in Area.objects.filter(code__in=codes)
@@ -303,7 +300,7 @@ def aggregates(request: HttpRequest) -> HttpResponse:
             {"error": getattr(exc, "detail", _("The input is not valid.")), "level": level},
             status=422,
         )
-    zh = _zh()
+    zh = is_zh()
     cats = {c.code: (c.name_zh if zh else c.name_en) for c in Category.objects.all()}
     table: dict[str, dict[str, Any]] = {}
     for cell in data["cells"]:

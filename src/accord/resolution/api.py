@@ -10,10 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Status
 
+from accord.accounts.apiauth import AUTH
 from accord.cases.models import Category
-from accord.cases.schemas import Strict
-from accord.config.api import AUTH
 from accord.core.errors import ValidationFailed
+from accord.core.i18n import is_zh
+from accord.core.schemas import Strict
 from accord.resolution import (
     deadlines,
     documents,
@@ -170,7 +171,7 @@ def limitations(
     rows = deadlines.limitation_warnings(channels=chans, knew_on=knew_on)
     for r in rows:
         r["channel_name"] = present._pick(r["channel_name"])
-        r["basis"] = r.pop("basis_zh") if present._zh() else r.pop("basis_en")
+        r["basis"] = r.pop("basis_zh") if is_zh() else r.pop("basis_en")
         r.pop("basis_en", None)
         r.pop("basis_zh", None)
     return rows
@@ -303,7 +304,7 @@ def board(request: HttpRequest, tier: str | None = Query(None, max_length=16)):
 
 @router.get("/notifications", auth=AUTH)
 def notifications(request: HttpRequest, unread: bool = False):
-    zh = present._zh()
+    zh = is_zh()
     return [
         {
             "id": n.pk,

@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import get_language
 
+from accord.core.i18n import is_zh
 from accord.resolution import access, deadlines
 from accord.resolution import workflow as wf
 from accord.resolution.models import Clock, Document, Proceeding, StatuteRule
@@ -35,16 +35,12 @@ def event_name(action: str) -> str:
     return _pick(EVENT_NAMES.get(action, (action.replace("_", " "),) * 2))
 
 
-def _zh() -> bool:
-    return (get_language() or "en").startswith("zh")
-
-
 def _pick(pair: tuple[str, str]) -> str:
-    return pair[1] if _zh() else pair[0]
+    return pair[1] if is_zh() else pair[0]
 
 
 def rule_dict(r: StatuteRule) -> dict[str, Any]:
-    zh = _zh()
+    zh = is_zh()
     return {
         "code": r.code,
         "channel": r.channel,
@@ -65,7 +61,7 @@ def rule_dict(r: StatuteRule) -> dict[str, Any]:
 
 
 def clock_dict(c: Clock, today: dt.date) -> dict[str, Any]:
-    zh = _zh()
+    zh = is_zh()
     return {
         "rule": c.rule.code,
         "step": c.rule.description_zh if zh else c.rule.description_en,

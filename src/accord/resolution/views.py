@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 from accord.accounts.models import Role
 from accord.accounts.permissions import is_case_staff, roles_of
 from accord.core.errors import DomainError, NotFound
+from accord.core.i18n import is_zh
+from accord.core.pages import domain_errors
 from accord.resolution import (
     deadlines,
     followups,
@@ -64,13 +66,16 @@ def _staff_only(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse | None:
-    """A refusal (403) is shown as the 403 page, not as a message on a redirect, so that the
-    browser, assistive technology and the authorisation tests all see that nothing was done."""
-    if exc.status != 403:
-        return None
-    messages.error(request, exc.detail)
-    return render(request, "403.html", status=403)
+def _back_to_case(request: HttpRequest, reference: str, **kwargs) -> str:
+    return reverse("resolution:case", args=[reference])
+
+
+def _back_to_proceeding(request: HttpRequest, number: str) -> str:
+    return reverse("resolution:proceeding", args=[number])
+
+
+def _as_text(request: HttpRequest, exc: DomainError, message: str, **kwargs) -> HttpResponse:
+    return HttpResponse(message, status=exc.status, content_type="text/plain")
 
 
 def _coloured(rows: list[dict]) -> list[dict]:
@@ -106,7 +111,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 def _notices(request: HttpRequest) -> list[dict]:
-    zh = present._zh()
+    zh = is_zh()
     return [
         {"text": n.text_zh if zh else n.text_en, "on_date": n.on_date}
         for n in selectors.notifications_for(actor=request.user, unread=True)[:20]
@@ -137,26 +142,21 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@domain_errors(back=_back_to_case)
 def case_open(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         case = selectors.case_for(actor=request.user, reference=reference)
     except NotFound:
         return render(request, "404.html", status=404)
-    try:
-        p = proceedings.proceeding_open(
-            actor=request.user,
-            case=case,
-            data=proceedings.OpenInput(
-                channel=request.POST.get("channel", ""),
-                applied_on=_parse_date(request.POST.get("applied_on")),
-                knew_on=_parse_date(request.POST.get("knew_on")),
-            ),
-        )
-    except DomainError as exc:
-        if (refused := _refused(request, exc)) is not None:
-            return refused
-        messages.error(request, exc.detail)
-        return redirect("resolution:case", reference=reference)
+    p = proceedings.proceeding_open(
+        actor=request.user,
+        case=case,
+        data=proceedings.OpenInput(
+            channel=request.POST.get("channel", ""),
+            applied_on=_parse_date(request.POST.get("applied_on")),
+            knew_on=_parse_date(request.POST.get("knew_on")),
+        ),
+    )
     return redirect("resolution:proceeding", number=p.number)
 
 
@@ -198,6 +198,7 @@ def proceeding_page(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@domain_errors(back=_back_to_proceeding)
 def proceeding_act(request: HttpRequest, number: str) -> HttpResponse:
     try:
         p = selectors.proceeding_get_for(actor=request.user, number=number)
@@ -218,10 +219,6 @@ def proceeding_act(request: HttpRequest, number: str) -> HttpResponse:
         )
     except ValueError:
         messages.error(request, _("The extension must be a whole number."))
-    except DomainError as exc:
-        if (refused := _refused(request, exc)) is not None:
-            return refused
-        messages.error(request, exc.detail)
     else:
         messages.success(request, _("Done."))
     return redirect("resolution:proceeding", number=number)
@@ -237,16 +234,14 @@ def document_page(request: HttpRequest, document_id: int) -> HttpResponse:
 
 
 @login_required
+@domain_errors(render=_as_text)
 def dossier_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         case = selectors.case_for(actor=request.user, reference=reference)
     except NotFound:
         return render(request, "404.html", status=404)
-    try:
-        data = dossier_mod.pdf(case, actor=request.user)
-        dossier_mod.dossier_export_audit(actor=request.user, case=case, fmt="pdf")
-    except DomainError as exc:
-        return HttpResponse(exc.detail, status=exc.status, content_type="text/plain")
+    data = dossier_mod.pdf(case, actor=request.user)
+    dossier_mod.dossier_export_audit(actor=request.user, case=case, fmt="pdf")
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-dossier.pdf"'
     return response
@@ -296,7 +291,7 @@ def limitations_page(request: HttpRequest) -> HttpResponse:
             else:
                 cat = Category.objects.filter(code=code).first()
                 channels = wf.channels_of_category(cat.channels) if cat else list(wf.CHANNELS)
-                zh = present._zh()
+                zh = is_zh()
                 for w in deadlines.limitation_warnings(channels=channels, knew_on=knew_on):
                     w["channel_name"] = present._pick(w["channel_name"])
                     w["basis"] = w["basis_zh"] if zh else w["basis_en"]
@@ -316,13 +311,10 @@ def limitations_page(request: HttpRequest) -> HttpResponse:
 
 
 def _post_view(request: HttpRequest, run, done_url: str) -> HttpResponse:
-    """Run one service call from a posted form; report the outcome as a message."""
+    """Run one service call from a posted form; report the outcome as a message (a
+    DomainError is answered by the view's @domain_errors)."""
     try:
         run()
-    except DomainError as exc:
-        if (refused := _refused(request, exc)) is not None:
-            return refused
-        messages.error(request, exc.detail)
     except ValueError:
         messages.error(request, _("The input is not valid."))
     else:
@@ -332,6 +324,7 @@ def _post_view(request: HttpRequest, run, done_url: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@domain_errors(back=_back_to_proceeding)
 def proceeding_handoff(request: HttpRequest, number: str) -> HttpResponse:
     try:
         p = selectors.proceeding_get_for(actor=request.user, number=number)
@@ -358,6 +351,7 @@ def proceeding_handoff(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@domain_errors(back=_back_to_proceeding)
 def proceeding_session(request: HttpRequest, number: str) -> HttpResponse:
     try:
         p = selectors.proceeding_get_for(actor=request.user, number=number)
@@ -384,6 +378,7 @@ def proceeding_session(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@domain_errors(back=_back_to_case)
 def case_followup(request: HttpRequest, reference: str, followup_id: int) -> HttpResponse:
     try:
         f = selectors.followup_get_for(actor=request.user, followup_id=followup_id)
@@ -407,6 +402,7 @@ def case_followup(request: HttpRequest, reference: str, followup_id: int) -> Htt
 
 @login_required
 @require_POST
+@domain_errors(back=_back_to_case)
 def case_archive(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         case = selectors.case_for(actor=request.user, reference=reference)

@@ -8,8 +8,8 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from accord.accounts.apiauth import AUTH, optional_user
 from accord.accounts.permissions import roles_of
-from accord.config.api import AUTH, optional_user
 from accord.core.errors import Forbidden
 from accord.safety import access, hazards, places, present, selectors
 from accord.safety.models import Sector

@@ -30,7 +30,7 @@ class BoundaryError(Exception):
 
 def boundaries_path() -> Path:
     default = Path(settings.DATA_DIR) / "boundaries.geojson"
-    return Path(getattr(settings, "ACCORD_BOUNDARIES_FILE", default))
+    return Path(getattr(settings, "ACCORD_BOUNDARIES_FILE", None) or default)
 
 
 def _rect(x0: float, y0: float, x1: float, y1: float) -> list[list[list[float]]]:

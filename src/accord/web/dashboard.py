@@ -10,17 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accord.core.i18n import is_zh
 from accord.core.models import Area, Level
 from accord.web import boundaries, stats
 from accord.web import selectors as web_selectors
 from accord.web.forms import category_options
-
-
-def _zh() -> bool:
-    return (get_language() or "en").startswith("zh")
 
 
 class DashboardForm(forms.Form):
@@ -54,7 +50,7 @@ class DashboardForm(forms.Form):
 
 def _area_choices(roots: list[Area]) -> list[tuple[str, str]]:
     """The actor's top areas and everything below them down to the township level."""
-    zh = _zh()
+    zh = is_zh()
     choices = []
     for root in roots:
         for a in Area.objects.subtree(root).filter(
@@ -160,4 +156,4 @@ def dashboard_geojson(request: HttpRequest) -> HttpResponse:
         return _forbidden(request)
     _form, root, _options = scope
     codes = [a.code for a in stats.group_areas(root)]
-    return JsonResponse(boundaries.features_for(codes, _zh()))
+    return JsonResponse(boundaries.features_for(codes, is_zh()))

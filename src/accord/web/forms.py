@@ -6,23 +6,20 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accord.cases import attachments
 from accord.cases.filing import MAX_DESCRIPTION, CaseInput, PartyInput
 from accord.cases.models import Category, Party, Status
 from accord.core.errors import ValidationFailed
+from accord.core.i18n import is_zh
 from accord.core.models import Area, Level
-
-
-def _zh() -> bool:
-    return (get_language() or "en").startswith("zh")
 
 
 def category_options() -> list[dict]:
     """Active categories with their name and plain-language help, in the reader's language."""
-    zh = _zh()
+    zh = is_zh()
     return [
         {
             "code": c.code,
@@ -36,7 +33,7 @@ def category_options() -> list[dict]:
 
 def area_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Communities and grids, grouped by their township (public reference data)."""
-    zh = _zh()
+    zh = is_zh()
     areas = list(
         Area.objects.filter(level__in=[Level.TOWNSHIP, Level.COMMUNITY, Level.GRID])
         .order_by("path")

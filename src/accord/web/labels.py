@@ -7,10 +7,11 @@ marked for translation so that `domain_message` can show them in Chinese too.
 
 from __future__ import annotations
 
-from django.utils.translation import get_language, gettext, gettext_lazy, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from accord.cases import clock, workflow
 from accord.core.errors import DomainError
+from accord.core.i18n import is_zh
 
 _ = gettext_lazy
 
@@ -122,6 +123,6 @@ def domain_message(exc: DomainError) -> str:
     translated = gettext(exc.detail)
     if translated != exc.detail:
         return translated
-    if (get_language() or "en").startswith("zh") and exc.code in CODE_MESSAGES:
+    if is_zh() and exc.code in CODE_MESSAGES:
         return str(CODE_MESSAGES[exc.code])
     return exc.detail

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accord.cases import workflow
 from accord.cases.models import Case, CaseEvent, Category
+from accord.core.i18n import is_zh
 from accord.core.models import Area
 
 METRICS = ("intake", "resolved_intake", "overdue", "median_days", "satisfaction")
@@ -39,10 +40,6 @@ MONTH_CHOICES = (6, 12, 24, 36)
 TOP_CATEGORIES = 6
 RESOLVED = workflow.S.RESOLVED
 ESCALATED = workflow.S.ESCALATED
-
-
-def _zh() -> bool:
-    return (get_language() or "en").startswith("zh")
 
 
 @dataclass
@@ -198,7 +195,7 @@ def _dashboard_data(
         by_month_category[(month, cat)] += 1
         by_month_area[(month, area_code)] += 1
 
-    zh = _zh()
+    zh = is_zh()
     cat_names = {
         c.code: (c.name_zh if zh else c.name_en) for c in Category.objects.order_by("code")
     }
