@@ -128,12 +128,14 @@ class Lives:
                 t = self.after_working(t, 0, 2)
                 life.step(t, "start", handler)
                 attempts = 0 if rnd.random() < 0.8 else (1 if rnd.random() < 0.75 else 2)
+                raised = False
                 for _ in range(attempts):
                     t = self.after_days(t, rnd.uniform(2, 10))
-                    life.step(t, "record_attempt", handler, N.NOTES["attempt"][lang])
-                    if case.status == S.ESCALATED:
+                    note = N.NOTES["attempt"][lang]
+                    if life.step(t, "record_attempt", handler, note) and case.status == S.ESCALATED:
+                        raised = True
                         break
-                if case.status == S.ESCALATED:
+                if raised:
                     # The 3-3-1 rule moved the case up (with a deployment's lower limits;
                     # never with the defaults): it is handled again at the new tier.
                     tier = case.tier
@@ -217,10 +219,11 @@ class _Life:
         assignee: Staff | None = None,
         satisfaction: int | None = None,
         agreement_performed: bool | None = None,
-    ) -> None:
+    ) -> bool:
+        """Apply the step; False (nothing applied) from the cut-off on."""
         if not self.open or t >= self.lives.cutoff:
             self.open = False
-            return
+            return False
         case = self.case
         if actor is None:  # the party who filed the case
             caps = {workflow.APPLICANT}
@@ -264,6 +267,7 @@ class _Life:
         if case.status != from_status:
             case.status_changed_at = t
         self._event(t, actor, action, from_status, note, data)
+        return True
 
     def done(self) -> list[Row]:
         """The deadline of the state the case was left in (`_set_deadline`, as after every
