@@ -280,7 +280,12 @@ class _Life:
 
 def _record_attempt(case: Case, data: dict[str, Any]) -> None:
     """The effect of a failed attempt in `case_transition` (counts, then the 3-3-1 rule:
-    up a tier, or the parties guided to arbitration or court at the top tier)."""
+    up a tier, or the parties guided to arbitration or court at the top tier).
+
+    `case_transition` has it inline in this version, so it is restated here from the
+    production helpers; once the cases part keeps its effects in a table
+    (`cases.transitions._EFFECTS`), this and the escalate and follow-up branches of
+    `_Life.step` call those entries instead."""
     case.failed_attempts_at_tier += 1
     case.failed_attempts_total += 1
     data["failed_attempts_at_tier"] = case.failed_attempts_at_tier
