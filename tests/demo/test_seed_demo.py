@@ -119,7 +119,7 @@ def test_small_demo_is_a_consistent_jurisdiction(tmp_path):
         assert evs[0].action == "register" and evs[0].to_status == workflow.S.REGISTERED
         assert evs[0].created_at == case.created_at
         for prev, e in zip(evs, evs[1:], strict=False):
-            t = workflow.BY_ACTION[e.action]
+            t = workflow.CASE.by_action[e.action]
             assert e.from_status == prev.to_status, case.reference
             assert e.from_status in t.sources, (case.reference, e.action)
             if e.action != "record_attempt":
