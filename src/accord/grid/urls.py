@@ -1,6 +1,12 @@
 """Pages of the grid app (included from accord.config.urls)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from accord.grid import views
 
 app_name = "grid"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+]

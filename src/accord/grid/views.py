@@ -1,0 +1,62 @@
+"""Pages of the grid app: the offline workbench (a PWA: manifest, service worker), the
+Fengqiao indicators and the newcomers' service page."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from accord.grid import access
+
+# What the service worker keeps for offline use (the page itself is cached on each visit).
+SHELL_STATIC = ("web/accord.css", "grid/grid.css", "grid/idb.js", "grid/workbench.js",
+                "grid/icon-192.png")  # fmt: skip
+CACHE_VERSION = "accord-grid-1"
+
+
+@login_required
+@never_cache
+def workbench(request: HttpRequest) -> HttpResponse:
+    if not access.is_grid_worker(request.user):
+        return render(request, "403.html", status=403)
+    from accord.grid.mediations import NOTICE
+
+    return render(request, "grid/workbench.html", {"notice": NOTICE})
+
+
+def manifest(request: HttpRequest) -> JsonResponse:
+    data = {
+        "name": _("Accord grid workbench"),
+        "short_name": _("Grid"),
+        "start_url": reverse("grid:workbench"),
+        "scope": reverse("grid:workbench"),
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#1f4e79",
+        "icons": [{"src": static("grid/icon-192.png"), "sizes": "192x192", "type": "image/png"}],
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served from /grid/ so that its scope is the workbench."""
+    shell = [reverse("grid:workbench"), reverse("grid:manifest")]
+    shell += [static(p) for p in SHELL_STATIC]
+    body = render(
+        request,
+        "grid/sw.js",
+        {"shell_json": json.dumps(shell), "cache_name": json.dumps(CACHE_VERSION)},
+        content_type="text/javascript; charset=utf-8",
+    )
+    body["Cache-Control"] = "no-cache"
+    body["Service-Worker-Allowed"] = reverse("grid:workbench")
+    return body
