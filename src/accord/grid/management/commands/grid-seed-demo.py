@@ -17,10 +17,10 @@ from accord.accounts.models import Role, User
 from accord.accounts.services import user_create
 from accord.cases.models import Case
 from accord.core.models import Area, Level
+from accord.demo.generator import DEMO_PASSWORD as PASSWORD  # noqa: E402
 from accord.grid import mediations, tasks, visits
 from accord.grid.models import GridTask
 
-PASSWORD = "accord-demo-2026"
 USERNAME = "grid.qingshi"
 
 
