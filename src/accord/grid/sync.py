@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from accord.accounts.models import User
 from accord.cases.models import Party
 from accord.cases.services import CaseInput, PartyInput, case_create
+from accord.core import notifications
 from accord.core.errors import Conflict, DomainError, ValidationFailed
 from accord.grid import access, mediations, tasks, visits
 from accord.grid.models import GridTask, SyncItem
@@ -74,8 +75,15 @@ def _apply_case(actor: User, p: dict) -> dict:
             people_count=count,
         ),
     )
+    email = _text(p, "notify_email").strip()
+    if email and p.get("notify_consent") is True:
+        # The resident asked to be told of each step (core.notifications), in their language.
+        notifications.subscribe(
+            reference=case.reference, email=email, language=_text(p, "language") or "zh-hans",
+            actor=actor,
+        )  # fmt: skip
     # The tracking secret is answered once (now) and never stored.
-    return {"reference": case.reference, "secret": secret}
+    return {"reference": case.reference, "secret": secret, "notify": bool(email)}
 
 
 def _apply_visit(actor: User, p: dict) -> dict:

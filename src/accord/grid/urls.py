@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.workbench, name="workbench"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="service_worker"),
+    path("updates/", views.updates, name="updates"),
 ]

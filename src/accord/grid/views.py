@@ -60,3 +60,37 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     body["Cache-Control"] = "no-cache"
     body["Service-Worker-Allowed"] = reverse("grid:workbench")
     return body
+
+
+def updates(request: HttpRequest) -> HttpResponse:
+    """Public: a filer opts in to messages at each step of their case (reference + tracking
+    code prove it is theirs)."""
+    from accord.cases.selectors import case_track
+    from accord.core import notifications
+    from accord.core.errors import NotFound, ValidationFailed
+    from accord.grid.forms import UpdatesForm
+
+    if request.method != "POST":
+        form = UpdatesForm(initial={"reference": request.GET.get("ref", "")[:24]})
+        return render(request, "grid/updates.html", {"form": form})
+    form = UpdatesForm(request.POST)
+    if not form.is_valid():
+        return render(request, "grid/updates.html", {"form": form}, status=422)
+    reference = form.cleaned_data["reference"].strip().upper()
+    try:
+        case_track(reference=reference, secret=form.cleaned_data["secret"].strip())
+    except NotFound:
+        form.add_error(None, _("No case matches that reference and tracking code."))
+        return render(request, "grid/updates.html", {"form": form}, status=404)
+    try:
+        notifications.subscribe(
+            reference=reference,
+            email=form.cleaned_data["email"],
+            phone=form.cleaned_data["phone"],
+            language=request.LANGUAGE_CODE,
+            actor=request.user if request.user.is_authenticated else None,
+        )
+    except ValidationFailed as exc:
+        form.add_error(None, exc.detail)
+        return render(request, "grid/updates.html", {"form": form}, status=422)
+    return render(request, "grid/updates.html", {"done": True})

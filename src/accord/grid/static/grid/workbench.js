@@ -174,7 +174,8 @@
     if (kind === "case") {
       return {
         area: f.area.value, category: f.category.value, description: f.description.value,
-        parties: [{ role: "applicant", kind: "person", name: f.party_name.value, contact: f.party_contact.value }]
+        parties: [{ role: "applicant", kind: "person", name: f.party_name.value, contact: f.party_contact.value }],
+        notify_email: f.notify_email.value, notify_consent: f.notify_consent.checked, language: f.language.value
       };
     }
     if (kind === "visit") {
