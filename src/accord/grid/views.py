@@ -94,3 +94,45 @@ def updates(request: HttpRequest) -> HttpResponse:
         form.add_error(None, exc.detail)
         return render(request, "grid/updates.html", {"form": form}, status=422)
     return render(request, "grid/updates.html", {"done": True})
+
+
+def _width_class(share: float | None) -> str:
+    if share is None:
+        return "w0"
+    return f"w{int(round(share * 20)) * 5}"
+
+
+@login_required
+def fengqiao(request: HttpRequest) -> HttpResponse:
+    """ "Fengqiao" indicators: where matters were resolved, per area and month (aggregates,
+    small cells suppressed)."""
+    from django.conf import settings
+
+    from accord.analytics.fengqiao import TIERS
+    from accord.grid import indicators
+
+    if not indicators.roots_for(request.user):
+        return render(request, "403.html", status=403)
+    zh = (request.LANGUAGE_CODE or "").startswith("zh")
+    rows = indicators.table_for(actor=request.user, months=3)
+    latest = rows[-1]["month"] if rows else None
+    table = []
+    for r in rows:
+        row = r["row"]
+        table.append({
+            "area": r["area"].name_zh if zh else r["area"].name_en,
+            "month": r["month"],
+            "cells": [(row.counts[t], row.shares[t]) for t in TIERS],
+            "total": row.total,
+            "handed_up": row.handed_up,
+            "bars": [(t, _width_class(row.shares[t]), row.shares[t]) for t in TIERS],
+            "latest": r["month"] == latest,
+        })  # fmt: skip
+    tier_labels = [_("Grid"), _("Community"), _("Township"), _("County and above")]
+    return render(
+        request,
+        "grid/fengqiao.html",
+        {"table": table, "tiers": tier_labels, "min_cell": settings.ACCORD_MIN_CELL,
+         "chart": [r for r in table if r["latest"]],
+         "tier_pairs": list(zip(TIERS, tier_labels, strict=True))},
+    )  # fmt: skip
