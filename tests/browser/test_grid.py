@@ -94,3 +94,18 @@ def test_offline_filing_syncs_once(server, contexts):
     staff = contexts().page()
     login(staff, server, "mediator.qingshi", r"/cases/")
     assert matching_cases(staff, server) == 3
+
+
+def test_newcomer_page_in_chinese(server, contexts):
+    ctx = contexts(**PHONE)
+    ctx.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": server}])
+    page = ctx.page()
+    page.goto(f"{server}/grid/new-here/")
+    text = page.inner_text("main")
+    assert "欠薪" in text or "工资" in text
+    assert "15日内" in text and "45日内" in text and "12348" in text
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    page.click("a[href$='category=labour']")
+    page.wait_for_url(re.compile(r"/file/\?category=labour"))
+    assert page.is_checked("input[value=labour]")

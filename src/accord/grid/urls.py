@@ -11,4 +11,5 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="service_worker"),
     path("updates/", views.updates, name="updates"),
     path("fengqiao/", views.fengqiao, name="fengqiao"),
+    path("new-here/", views.new_here, name="new_here"),
 ]

@@ -136,3 +136,12 @@ def fengqiao(request: HttpRequest) -> HttpResponse:
          "chart": [r for r in table if r["latest"]],
          "tier_pairs": list(zip(TIERS, tier_labels, strict=True))},
     )  # fmt: skip
+
+
+def new_here(request: HttpRequest) -> HttpResponse:
+    """Public service page for newcomers and migrant workers: nothing is recorded about the
+    reader."""
+    from accord.grid.newcomers import page_content
+
+    zh = (request.LANGUAGE_CODE or "").startswith("zh")
+    return render(request, "grid/new_here.html", page_content(zh))
