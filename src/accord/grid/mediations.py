@@ -23,10 +23,10 @@ from accord.grid.tasks import _grid
 
 NOTICE_VERSION = "2026-1"
 NOTICE = _(
-    "Mediation is voluntary. You may stop it at any time and apply instead to a people's "
-    "mediation committee, labour or other arbitration, administrative reconsideration, or a "
-    "court. Taking part here does not shorten those time limits' protection or waive any "
-    "right."
+    "Mediation is voluntary. You may stop at any time and apply instead to a people's "
+    "mediation committee, to labour or other arbitration, for administrative reconsideration, "
+    "or to a court. Taking part here waives none of your rights. The time limits of those "
+    "channels keep running: ask the grid worker about them."
 )
 MAX_TEXT = 2000
 
