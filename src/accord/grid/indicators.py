@@ -51,7 +51,8 @@ def _month_key(value) -> dt.date:
     return value.replace(day=1)
 
 
-def area_rows(area: Area, months: list[dt.date]) -> list[tuple[dt.date, Row]]:
+def _raw(area: Area, months: list[dt.date]):
+    """Unsuppressed counts per month (internal: never shown as they are)."""
     start = months[0]
     since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     counts: dict[dt.date, dict[str, int]] = {m: {} for m in months}
@@ -87,8 +88,23 @@ def area_rows(area: Area, months: list[dt.date]) -> list[tuple[dt.date, Row]]:
         m = _month_key(r["m"])
         if m in handed:
             handed[m] += r["n"]
+    return counts, handed
+
+
+def area_rows(area: Area, months: list[dt.date]) -> list[tuple[dt.date, Row]]:
+    counts, handed = _raw(area, months)
     min_cell = settings.ACCORD_MIN_CELL
     return [(m, tier_row(counts[m], handed[m], min_cell)) for m in months]
+
+
+def window_row(area: Area, months: list[dt.date]) -> Row:
+    """The months together (more matters, so fewer cells suppressed)."""
+    counts, handed = _raw(area, months)
+    total: dict[str, int] = {}
+    for per_month in counts.values():
+        for tier, n in per_month.items():
+            total[tier] = total.get(tier, 0) + n
+    return tier_row(total, sum(handed.values()), settings.ACCORD_MIN_CELL)
 
 
 def table_for(*, actor: User, months: int = 3) -> list[dict]:
@@ -103,4 +119,14 @@ def table_for(*, actor: User, months: int = 3) -> list[dict]:
         for area in [root, *children] if children != [root] else [root]:
             for month, row in area_rows(area, ms):
                 out.append({"area": area, "month": month, "row": row, "is_root": area == root})
+    return out
+
+
+def window_for(*, actor: User, months: int = 3) -> list[tuple[Area, Row]]:
+    ms = months_back(months)
+    out = []
+    for root in roots_for(actor):
+        children = list(root.children.order_by("path"))
+        for area in [root, *children]:
+            out.append((area, window_row(area, ms)))
     return out

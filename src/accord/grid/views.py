@@ -128,12 +128,20 @@ def fengqiao(request: HttpRequest) -> HttpResponse:
             "bars": [(t, _width_class(row.shares[t]), row.shares[t]) for t in TIERS],
             "latest": r["month"] == latest,
         })  # fmt: skip
+    chart = []
+    for area, row in indicators.window_for(actor=request.user, months=6):
+        chart.append({
+            "area": area.name_zh if zh else area.name_en,
+            "total": row.total,
+            "bars": [(t, _width_class(row.shares[t]), row.shares[t]) for t in TIERS],
+        })  # fmt: skip
     tier_labels = [_("Grid"), _("Community"), _("Township"), _("County and above")]
     return render(
         request,
         "grid/fengqiao.html",
         {"table": table, "tiers": tier_labels, "min_cell": settings.ACCORD_MIN_CELL,
-         "chart": [r for r in table if r["latest"]],
+         "chart": chart, "first_month": indicators.months_back(6)[0],
+         "last_month": latest,
          "tier_pairs": list(zip(TIERS, tier_labels, strict=True))},
     )  # fmt: skip
 

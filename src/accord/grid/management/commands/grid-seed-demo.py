@@ -101,7 +101,32 @@ class Command(BaseCommand):
             issue="The lift of building 7 has been out of service for three weeks.",
             outcome="unresolved", notice_acknowledged=True, held_on=today - dt.timedelta(days=1),
         )  # fmt: skip
+        sent = self._notifications(grids)
         self.stdout.write(
             f"grid worker {USERNAME} (password {PASSWORD}) over {community.code}: "
-            f"{len(made)} tasks, 3 visits, 2 on-the-spot mediations"
+            f"{len(made)} tasks, 3 visits, 2 on-the-spot mediations, {sent} notifications (var/mail/)"
         )
+
+    def _notifications(self, grids) -> int:
+        """A few filers opted in; tell them of their case's current step (the demo's mail
+        backend writes files under var/mail/)."""
+        from django.db import transaction
+
+        from accord.core import notifications
+        from accord.grid.notify import status_labels
+
+        cases = list(Case.objects.filter(area__in=grids).order_by("reference")[:3])
+        made = []
+        for i, case in enumerate(cases):
+            notifications.subscribe(
+                reference=case.reference, email=f"resident{i + 1}@example.org",
+                language="zh-hans" if i % 2 == 0 else "en",
+            )  # fmt: skip
+            with transaction.atomic():
+                made += notifications.notify_case_step(
+                    reference=case.reference, step=f"{case.status}@demo",
+                    labels=status_labels(case.status),
+                )  # fmt: skip
+        # Delivered now so that the demo shows them without a running task worker (the
+        # queued task later finds them sent and does nothing).
+        return sum(notifications.deliver(n.pk) == "sent" for n in made)
