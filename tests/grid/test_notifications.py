@@ -190,3 +190,27 @@ def test_workbench_filing_can_opt_the_resident_in(areas, make_user):
     [result] = sync.sync_apply(actor=worker, items=[item])
     sub = CaseSubscription.objects.get()
     assert sub.case_reference == result["reference"] and sub.language == "en"
+
+
+def test_ready_registers_into_the_cases_hook_when_it_exists(monkeypatch):
+    """Before cases publishes `accord.cases.hooks` nothing is registered; once it does, the
+    grid's handler is in CASE_CHANGED."""
+    import sys
+    import types
+
+    from django.apps import apps as django_apps
+
+    from accord.core.hooks import Hook
+    from accord.grid import notify
+
+    config = django_apps.get_app_config("grid")
+    real = sys.modules.get("accord.cases.hooks")
+    if real is None or not hasattr(real, "CASE_CHANGED"):
+        fake = types.ModuleType("accord.cases.hooks")
+        fake.CASE_CHANGED = Hook("cases.changed")
+        monkeypatch.setitem(sys.modules, "accord.cases.hooks", fake)
+        hook = fake.CASE_CHANGED
+    else:
+        hook = real.CASE_CHANGED
+    config.ready()
+    assert notify.on_case_changed in hook

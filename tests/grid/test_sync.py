@@ -147,3 +147,22 @@ def test_task_reassign_moves_open_tasks(worker, areas, make_user):
     assert t1.assignee == other and t2.assignee == worker
     assert AuditEvent.objects.filter(action="grid.task.reassign", object_id=str(t1.pk)).exists()
     assert GridTask.objects.get(pk=t1.pk).version == 2
+
+
+def test_odd_payloads_are_refused_not_crashing(worker):
+    odd = [
+        {"kind": "task", "payload": {"task_id": 2**70, "action": "start", "version": 1}},
+        {"kind": "task", "payload": {"task_id": True, "action": "start", "version": 1}},
+        {"kind": "case", "payload": {"area": "T1C1G1", "category": "neighbour",
+                                     "description": "x", "people_count": 2**70}},
+        {"kind": "case", "payload": {"area": ["T1C1G1"], "category": "neighbour"}},
+        {"kind": "visit", "payload": {"area": "T1C1G1", "purpose": "help_requested",
+                                      "consent": True, "visited_on": "yesterday"}},
+        {"kind": "mediation", "payload": {"area": "T1C1G1", "category": "neighbour",
+                                          "parties": "A", "issue": "B", "outcome": "won",
+                                          "notice_acknowledged": True}},
+    ]  # fmt: skip
+    items = [{"uuid": uuid.uuid4(), "seq": i, **o} for i, o in enumerate(odd)]
+    results = sync.sync_apply(actor=worker, items=items)
+    assert [r["status"] for r in results] == ["refused"] * len(odd)
+    assert Case.objects.count() == 0 and Visit.objects.count() == 0

@@ -37,6 +37,10 @@ def _date(value: Any) -> dt.date | None:
         raise ValidationFailed(f"not a date: {value!r}", code="bad_date") from exc
 
 
+def _small_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**31
+
+
 def _text(payload: dict, key: str, required: bool = False) -> str:
     value = payload.get(key, "")
     if not isinstance(value, str):
@@ -63,7 +67,7 @@ def _apply_case(actor: User, p: dict) -> dict:
             )
         )
     count = p.get("people_count", 1)
-    if not isinstance(count, int):
+    if not _small_int(count):
         raise ValidationFailed("people_count must be a whole number", code="invalid")
     case, secret = case_create(
         actor=actor,
@@ -95,7 +99,7 @@ def _apply_visit(actor: User, p: dict) -> dict:
         consent=p.get("consent") is True,
         visited_on=_date(p.get("visited_on")),
         service_note=_text(p, "service_note"),
-        task_id=int(task_id) if isinstance(task_id, int) else None,
+        task_id=task_id if _small_int(task_id) else None,
     )
     return {"visit": visit.pk}
 
@@ -117,7 +121,7 @@ def _apply_mediation(actor: User, p: dict) -> dict:
 
 def _apply_task(actor: User, p: dict) -> dict:
     task_id, version = p.get("task_id"), p.get("version")
-    if not isinstance(task_id, int) or not isinstance(version, int):
+    if not _small_int(task_id) or not _small_int(version):
         raise ValidationFailed("task_id and version are required", code="invalid")
     task = GridTask.objects.filter(pk=task_id).first()
     if task is None or not access.task_capabilities(actor, task):
