@@ -116,3 +116,46 @@ def test_newcomer_page_in_chinese(server, contexts):
     page.click("a[href$='category=labour']")
     page.wait_for_url(re.compile(r"/file/\?category=labour"))
     assert page.is_checked("input[value=labour]")
+
+
+def test_conflict_is_shown_not_overwritten(server, contexts):
+    worker_ctx = contexts(**PHONE)
+    page = worker_ctx.page()
+    login(page, server, "grid.qingshi", r"/$")
+    page.goto(f"{server}/grid/")
+    page.wait_for_selector("#task-list li[data-task] button[data-action=complete]")
+    item = (
+        page.locator("#task-list li[data-task]")
+        .filter(has=page.locator("button[data-action=complete]"))
+        .first
+    )
+    task_id = item.get_attribute("data-task")
+
+    worker_ctx.context.set_offline(True)
+    wait_until(page, "!navigator.onLine")
+    item.locator("button[data-action=complete]").click()
+    wait_until(page, "document.querySelectorAll('#queue-list li[data-state=pending]').length === 1")
+
+    # Meanwhile the township coordinator cancels the task on the server.
+    staff = contexts().page()
+    login(staff, server, "coordinator.qingshi", r"/cases/")
+    answer = staff.evaluate(
+        """async (id) => { const t = document.cookie.match(/csrftoken=([^;]+)/)[1];
+        const r = await fetch(`/api/v1/grid/tasks/${id}/transitions`, {method: 'POST',
+          headers: {'Content-Type': 'application/json', 'X-CSRFToken': t},
+          body: JSON.stringify({action: 'cancel'})}); return [r.status, await r.json()]; }""",
+        int(task_id),
+    )
+    assert answer[0] == 200 and answer[1]["status"] == "cancelled"
+
+    worker_ctx.context.set_offline(False)
+    wait_until(
+        page, "document.querySelectorAll('#queue-list li[data-state=conflict]').length === 1"
+    )
+    conflict = page.inner_text("#queue-list li[data-state=conflict]")
+    assert "Conflict" in conflict and "Discard" in conflict
+    # The server kept the coordinator's change.
+    tasks = page.evaluate(
+        "async () => (await (await fetch('/api/v1/grid/tasks')).json()).items.map(t => t.id)"
+    )
+    assert int(task_id) not in tasks

@@ -44,6 +44,7 @@
     if (!tasks || !tasks.length) { list.appendChild(el("li", T.tNotasks)); return; }
     tasks.forEach(function (t) {
       var li = el("li", null, "grid-item");
+      li.dataset.task = String(t.id);
       li.appendChild(el("strong", t.task_type_label));
       li.appendChild(el("span", " · " + t.area_name + " · " + t.status_label +
         (t.due ? " · " + T.tDue + " " + t.due : "") + (t.case_reference ? " · " + t.case_reference : "")));
@@ -51,6 +52,7 @@
       (t.actions || []).forEach(function (a) {
         var b = el("button", a.label, "button small");
         b.type = "button";
+        b.dataset.action = a.action;
         b.addEventListener("click", function () {
           S.enqueue("task", { task_id: t.id, action: a.action, version: t.version }).then(function () {
             b.disabled = true;
