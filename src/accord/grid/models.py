@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accord.core.crypto import EncryptedTextField
 
@@ -24,10 +25,11 @@ class TaskType(models.TextChoices):
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
+    # Own context: other parts translate "Open" and "Done" differently.
+    OPEN = "open", pgettext_lazy("grid task", "Open")
+    IN_PROGRESS = "in_progress", pgettext_lazy("grid task", "In progress")
+    DONE = "done", pgettext_lazy("grid task", "Done")
+    CANCELLED = "cancelled", pgettext_lazy("grid task", "Cancelled")
 
 
 class GridTask(models.Model):
