@@ -127,3 +127,28 @@ def test_mediation_always_records_the_notice(worker):
         cur.execute("SELECT parties, issue FROM grid_gridmediation WHERE id = %s", [m.pk])
         raw = " ".join(cur.fetchone())
     assert "Ding Yu" not in raw and "Parking" not in raw
+
+
+def test_task_board_sets_and_moves_tasks(client, worker, areas, make_user):
+    from accord.grid.models import GridTask
+
+    coordinator = make_user("township_coordinator", areas.t1, username="coord_board")
+    other = make_user("grid_worker", areas.t1c1g1, username="gw_new")
+    client.force_login(worker)
+    assert client.get("/grid/tasks/").status_code == 403
+    client.force_login(coordinator)
+    page = client.get("/grid/tasks/")
+    assert page.status_code == 200 and b"T1C1G1" in page.content and b"T2C1G1" not in page.content
+    r = client.post("/grid/tasks/", {"op": "create", "area": "T1C1G1", "task_type": "deliver_notice",
+                                     "note": "Flood warning leaflets.", "assignee": "gw1"})  # fmt: skip
+    assert r.status_code == 302
+    task = GridTask.objects.get()
+    assert task.assignee == worker and task.note == "Flood warning leaflets."
+    r = client.post(
+        "/grid/tasks/", {"op": "create", "area": "T2C1G1", "task_type": "deliver_notice"}
+    )
+    assert r.status_code == 422 and GridTask.objects.count() == 1
+    r = client.post("/grid/tasks/", {"op": "reassign", "area": "T1C1G1", "to_user": "gw_new"})
+    assert r.status_code == 302
+    task.refresh_from_db()
+    assert task.assignee == other

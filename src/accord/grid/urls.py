@@ -12,4 +12,5 @@ urlpatterns = [
     path("updates/", views.updates, name="updates"),
     path("fengqiao/", views.fengqiao, name="fengqiao"),
     path("new-here/", views.new_here, name="new_here"),
+    path("tasks/", views.task_board, name="tasks"),
 ]

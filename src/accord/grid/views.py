@@ -153,3 +153,60 @@ def new_here(request: HttpRequest) -> HttpResponse:
 
     zh = (request.LANGUAGE_CODE or "").startswith("zh")
     return render(request, "grid/new_here.html", page_content(zh))
+
+
+def _grid_choices(user, zh: bool) -> list[tuple[str, str]]:
+    from accord.accounts.models import CASE_STAFF_ROLES
+    from accord.accounts.permissions import areas_for
+    from accord.core.models import Area, Level
+
+    out: dict[str, str] = {}
+    for root in areas_for(user, CASE_STAFF_ROLES):
+        for a in Area.objects.subtree(root).filter(level=Level.GRID).select_related("parent")[:500]:
+            parent = a.parent.name_zh if zh else a.parent.name_en
+            out[a.code] = f"{parent} · {a.name_zh if zh else a.name_en}"
+    return sorted(out.items(), key=lambda kv: kv[1])
+
+
+@login_required
+def task_board(request: HttpRequest) -> HttpResponse:
+    """Case staff set tasks for the workers of the grids below them; coordinators move a
+    grid's open tasks to another worker."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from accord.accounts.models import CASE_STAFF_ROLES
+    from accord.accounts.permissions import areas_for
+    from accord.core.errors import DomainError
+    from accord.grid import selectors, tasks
+    from accord.grid.forms import ReassignForm, TaskForm
+
+    if not areas_for(request.user, CASE_STAFF_ROLES):
+        return render(request, "403.html", status=403)
+    zh = (request.LANGUAGE_CODE or "").startswith("zh")
+    grids = _grid_choices(request.user, zh)
+    form = TaskForm(grids=grids)
+    move = ReassignForm(grids=grids)
+    status = 200
+    if request.method == "POST":
+        op = request.POST.get("op")
+        bound = (TaskForm if op == "create" else ReassignForm)(request.POST, grids=grids)
+        if bound.is_valid():
+            try:
+                if op == "create":
+                    tasks.task_create(actor=request.user, **bound.cleaned_data)
+                    messages.success(request, _("Task set."))
+                else:
+                    n = tasks.grid_tasks_reassign(actor=request.user, **bound.cleaned_data)
+                    messages.success(request, _("%(n)s open tasks moved.") % {"n": n})
+                return redirect("grid:tasks")
+            except DomainError as exc:
+                bound.add_error(None, exc.detail)
+        status = 422
+        if op == "create":
+            form = bound
+        else:
+            move = bound
+    items = selectors.task_dicts_for(actor=request.user)
+    return render(request, "grid/tasks.html", {"form": form, "move": move, "items": items},
+                  status=status)  # fmt: skip
