@@ -27,7 +27,7 @@ class TaskForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
     case_reference = forms.CharField(label=_("Case reference"), required=False, max_length=24)
-    due = forms.DateField(label=_("Due"), required=False,
+    due = forms.DateField(label=_("Due by"), required=False,
                           widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
     assignee = forms.CharField(label=_("Grid worker (user name)"), required=False, max_length=150)
 
