@@ -214,3 +214,21 @@ def test_ready_registers_into_the_cases_hook_when_it_exists(monkeypatch):
         hook = real.CASE_CHANGED
     config.ready()
     assert notify.on_case_changed in hook
+
+
+def test_stalled_messages_are_enqueued_again(smtp, areas, make_case):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    case, _secret = make_case(area=areas.t1c1g1)
+    sub = notifications.subscribe(reference=case.reference, email="li@example.org", language="en")
+    n = Notification.objects.create(
+        subscription=sub, channel="email", recipient="li@example.org", language="en",
+        subject="s", body="b", case_reference=case.reference, dedupe_key="x",
+    )  # fmt: skip
+    Notification.objects.filter(pk=n.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
+    call_command("notify-retry")
+    n.refresh_from_db()
+    assert n.status == "sent" and len(smtp.messages) == 1

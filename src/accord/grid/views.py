@@ -40,7 +40,10 @@ def manifest(request: HttpRequest) -> JsonResponse:
         "display": "standalone",
         "background_color": "#ffffff",
         "theme_color": "#1f4e79",
-        "icons": [{"src": static("grid/icon-192.png"), "sizes": "192x192", "type": "image/png"}],
+        "icons": [
+            {"src": static("grid/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("grid/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        ],
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = "application/manifest+json"
