@@ -30,6 +30,7 @@ demo: install
 	$(BIN)/accord detect --weeks 12 --replay-groups 60 --if-empty
 	$(BIN)/accord resolution-seed-demo --if-empty
 	$(BIN)/accord safety-seed-demo --if-empty
+	$(BIN)/accord grid-seed-demo --if-empty
 	@echo "Serving Accord on http://$(HOST)  (Ctrl-C to stop)"
 	$(BIN)/accord runserver $(HOST)
 

@@ -548,3 +548,29 @@ def place_objects(world: World) -> ObjectRefs:
         foreign_markers=["Zzforeignplace"],
         private=["Jiang Home", "139 5555 0001", "Ye Foreign", "139 5555 0002"],
     )
+
+
+# --- grid ---------------------------------------------------------------------------------------
+
+# The grid worker works in one grid of T1 (the grid worker of the resident's grid).
+HOME_AREA[Role.GRID_WORKER] = "t1c1g1"
+
+
+@builder("grid_task")
+def grid_task_objects(world: World) -> ObjectRefs:
+    from accord.grid.tasks import task_create
+
+    home = task_create(
+        actor=world.users[Role.TOWNSHIP_COORDINATOR], area=world.areas.t1c1g1.code,
+        task_type="resident_request", note="Grid home: Xu Hua asks for a visit about her pension.",
+    )  # fmt: skip
+    foreign = task_create(
+        actor=t2_staff(world, Role.TOWNSHIP_COORDINATOR), area=world.areas.t2c1g1.code,
+        task_type="resident_request", note="Grid foreign: zzforeigngrid Lin Yuan asks for help.",
+    )  # fmt: skip
+    return ObjectRefs(
+        home={"task_id": home.pk, "code": world.areas.t1c1g1.code},
+        foreign={"task_id": foreign.pk, "code": world.areas.t2c1g1.code},
+        foreign_markers=["zzforeigngrid", "Lin Yuan"],
+        private=["Xu Hua", "zzforeigngrid", "Lin Yuan"],
+    )

@@ -14,6 +14,8 @@ from accord.core.crypto import EncryptedTextField
 
 class Role(models.TextChoices):
     RESIDENT = "resident", _("Resident")
+    # Least senior staff role (primary_role reads this list from the end).
+    GRID_WORKER = "grid_worker", _("Grid worker")
     MEDIATOR = "mediator", _("Mediator")
     TOWNSHIP_COORDINATOR = "township_coordinator", _("Township coordinator")
     COUNTY_SUPERVISOR = "county_supervisor", _("County supervisor")

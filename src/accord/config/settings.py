@@ -479,3 +479,30 @@ ACCORD_CJK_FONT = os.environ.get("ACCORD_CJK_FONT") or None
 # Dashboard map: the area boundaries GeoJSON (None: $ACCORD_DATA_DIR/boundaries.geojson).
 ACCORD_BOUNDARIES_FILE = os.environ.get("ACCORD_BOUNDARIES_FILE") or None
 # --- end of settings the parts read ----------------------------------------------------------
+# --- grid and resident notifications (see docs/grid.md, docs/notifications.md) -------------
+# Service visits are deleted this many days after they were recorded (`accord purge`).
+ACCORD_RETENTION_DAYS["grid_visit"] = int(os.environ.get("ACCORD_RETENTION_GRID_VISIT_DAYS", "365"))
+# Outgoing e-mail: SMTP when EMAIL_HOST is set, else files under var/mail/ (the demo's).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_BACKEND = os.environ.get(
+    "ACCORD_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+# The sender of residents' notifications.
+DEFAULT_FROM_EMAIL = os.environ.get("ACCORD_FROM_EMAIL", "Accord <no-reply@accord.invalid>")
+# The public address of this site, for links in e-mails and SMS (tracking page).
+ACCORD_PUBLIC_URL = os.environ.get("ACCORD_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# SMS gateway: "log" (writes to the log only, the demo's) or "http" (a generic HTTP provider).
+ACCORD_SMS_GATEWAY = os.environ.get("ACCORD_SMS_GATEWAY", "log")
+# The generic HTTP provider: POST JSON {"to", "text"} with a bearer token.
+ACCORD_SMS_HTTP_URL = os.environ.get("ACCORD_SMS_HTTP_URL", "")
+ACCORD_SMS_HTTP_TOKEN = os.environ.get("ACCORD_SMS_HTTP_TOKEN", "")
+# How many times a notification is tried before it is recorded as failed.
+ACCORD_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("ACCORD_NOTIFY_MAX_ATTEMPTS", "4"))

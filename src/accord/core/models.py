@@ -207,3 +207,7 @@ class AuditCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain}@{self.seq}"
+
+
+# Resident notifications (core.notifications) keep their tables in their own module.
+from accord.core.notify_models import CaseSubscription, Notification  # noqa: E402, F401

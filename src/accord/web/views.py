@@ -314,7 +314,7 @@ def file_case(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = CaseIntakeForm(request.POST, request.FILES)
     else:
-        form = CaseIntakeForm()
+        form = CaseIntakeForm(initial={"category": request.GET.get("category", "")[:40]})
     if request.method == "POST" and form.is_valid():
         actor = request.user if request.user.is_authenticated else None
         try:
