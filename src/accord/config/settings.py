@@ -431,3 +431,22 @@ ACCORD_RETENTION_DAYS = {
     "session": int(os.environ.get("ACCORD_RETENTION_SESSION_DAYS", "30")),
 }
 # --- end of data protection block ----------------------------------------------------------
+
+# --- Participation (docs/participation.md) ----------------------------------------------------
+# Minimum comment period in days per decision type; a shorter one needs a public reason
+# (State Council Order 713, art. 15: "generally not less than 30 days").
+ACCORD_CONSULTATION_MIN_DAYS = {
+    "major_decision": int(os.environ.get("ACCORD_CONSULTATION_MIN_DAYS_MAJOR", "30")),
+    "regulation": int(os.environ.get("ACCORD_CONSULTATION_MIN_DAYS_REGULATION", "30")),
+    "plan": int(os.environ.get("ACCORD_CONSULTATION_MIN_DAYS_PLAN", "30")),
+    "other": int(os.environ.get("ACCORD_CONSULTATION_MIN_DAYS_OTHER", "30")),
+}
+# Hearing materials must be public at least this many days before the hearing (art. 16).
+ACCORD_HEARING_NOTICE_DAYS = int(os.environ.get("ACCORD_HEARING_NOTICE_DAYS", "7"))
+# Working days the responsible unit has to answer a suggestion.
+ACCORD_SUGGESTION_ANSWER_WORKING_DAYS = int(os.environ.get("ACCORD_SUGGESTION_ANSWER_DAYS", "15"))
+# Co-signatures above which a suggestion needs a point-by-point reply before it is answered.
+ACCORD_SUGGESTION_COSIGN_THRESHOLD = int(os.environ.get("ACCORD_SUGGESTION_COSIGN_THRESHOLD", "50"))
+# Opinion-map groups smaller than this are not shown.
+ACCORD_OPINION_MIN_GROUP = int(os.environ.get("ACCORD_OPINION_MIN_GROUP", "5"))
+# --- end of participation block ---------------------------------------------------------------
