@@ -1,5 +1,145 @@
-"""API of the participation app (registered in accord.config.api.ROUTER_MODULES)."""
+"""API of the participation app (registered in accord.config.api.ROUTER_MODULES): parse, call
+one service or selector, return."""
 
-from ninja import Router
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from accord.config.api import AUTH, optional_user
+from accord.participation import comments as comment_svc
+from accord.participation import consultations as svc
+from accord.participation import present, selectors
+from accord.participation import workflow as wf
+from accord.participation.schemas import (
+    ActionIn,
+    CommentIn,
+    CommentOut,
+    ConsultationIn,
+    ConsultationOut,
+    ConsultationSummaryOut,
+    CreatedOut,
+    DecisionIn,
+    DisposedOut,
+    DispositionIn,
+    HideIn,
+    MyCommentOut,
+    ResultsOut,
+)
 
 router = Router(tags=["participation"])
+
+
+@router.get("/consultations", response=list[ConsultationSummaryOut], auth=None)
+def list_consultations(request: HttpRequest, status: str | None = None):
+    """Published consultations (and, for staff of an area, its drafts)."""
+    qs = selectors.consultation_list_for(actor=optional_user(request), status=status)[:200]
+    return [present.consultation_summary(c) for c in qs]
+
+
+@router.post("/consultations", response={201: ConsultationOut}, auth=AUTH)
+def create_consultation(request: HttpRequest, payload: ConsultationIn):
+    """Create a draft (coordinators, county supervisors and administrators over the area)."""
+    data = payload.model_dump()
+    articles = tuple(svc.ArticleInput(**a) for a in data.pop("articles"))
+    c = svc.consultation_create(
+        actor=request.auth, data=svc.ConsultationInput(**data, articles=articles)
+    )
+    return Status(201, present.consultation_detail(c, request.auth))
+
+
+@router.get("/consultations/{reference}", response=ConsultationOut, auth=None)
+def get_consultation(request: HttpRequest, reference: str):
+    actor = optional_user(request)
+    c = selectors.consultation_get_for(actor=actor, reference=reference)
+    return present.consultation_detail(c, actor)
+
+
+@router.post("/consultations/{reference}/transitions", response=ConsultationOut, auth=AUTH)
+def transition_consultation(request: HttpRequest, reference: str, payload: ActionIn):
+    """publish, close or respond. 409 wrong state, 403 not staff of the area, 422 a rule
+    (a short period without a reason, a comment without a disposition)."""
+    c = selectors.consultation_get_for(actor=request.auth, reference=reference)
+    c = svc.consultation_transition(actor=request.auth, consultation=c, action=payload.action)
+    return present.consultation_detail(c, request.auth)
+
+
+@router.post("/consultations/{reference}/decision", response=ConsultationOut, auth=AUTH)
+def record_decision(request: HttpRequest, reference: str, payload: DecisionIn):
+    """How the opinions were handled in the decision, with a link to the decision record."""
+    c = selectors.consultation_get_managed(actor=request.auth, reference=reference)
+    c = svc.consultation_record_decision(
+        actor=request.auth,
+        consultation=c,
+        summary_en=payload.summary_en,
+        summary_zh=payload.summary_zh,
+        url=payload.url,
+    )
+    return present.consultation_detail(c, request.auth)
+
+
+@router.get("/consultations/{reference}/comments", response=list[CommentOut], auth=None)
+def list_comments(request: HttpRequest, reference: str):
+    """Staff of the area: every comment with its text (the read is recorded). Everyone else:
+    the comments' articles and answers, without text or author."""
+    actor = optional_user(request)
+    c = selectors.consultation_get_for(actor=actor, reference=reference)
+    from accord.participation.access import manages_area
+
+    if manages_area(actor, c.area):
+        return [
+            present.comment_staff(m)
+            for m in selectors.comments_for_staff(actor=actor, consultation=c)
+        ]
+    rows = c.comments.filter(hidden_reason="").select_related("article").order_by("id")
+    return [present.comment_public(m) for m in rows]
+
+
+@router.post("/consultations/{reference}/comments", response={201: CreatedOut}, auth=None)
+def create_comment(request: HttpRequest, reference: str, payload: CommentIn):
+    """Comment on the draft or on one article; anonymous where the consultation allows."""
+    actor = optional_user(request)
+    c = selectors.consultation_get_for(actor=actor, reference=reference)
+    m = comment_svc.comment_create(
+        actor=actor, consultation=c, text=payload.text, article=payload.article
+    )
+    return Status(201, {"id": m.pk})
+
+
+@router.post("/consultations/{reference}/dispositions", response=DisposedOut, auth=AUTH)
+def dispose_comments(request: HttpRequest, reference: str, payload: DispositionIn):
+    """Give one disposition and reason to one or many comments (audited per comment)."""
+    c = selectors.consultation_get_managed(actor=request.auth, reference=reference)
+    n = comment_svc.comments_dispose(
+        actor=request.auth,
+        consultation=c,
+        comment_ids=payload.comment_ids,
+        disposition=payload.disposition,
+        reason=payload.reason,
+        theme=payload.theme,
+    )
+    return {"disposed": n}
+
+
+@router.post("/comments/{comment_id}/hide", response=CommentOut, auth=AUTH)
+def hide_comment(request: HttpRequest, comment_id: int, payload: HideIn):
+    """Hide a comment for a listed reason (unlawful, personal data, spam, off-topic)."""
+    m = selectors.comment_get_managed(actor=request.auth, comment_id=comment_id)
+    m = comment_svc.comment_hide(actor=request.auth, comment=m, reason=payload.reason)
+    return present.comment_public(m)
+
+
+@router.get("/consultations/{reference}/results", response=ResultsOut, auth=None)
+def consultation_results(request: HttpRequest, reference: str):
+    """ "You said, we did": counts, adoption rate and reasons per theme or article."""
+    c = selectors.consultation_get_for(actor=optional_user(request), reference=reference)
+    board = selectors.you_said_we_did(c, zh=present.is_zh())
+    if c.status != wf.RESPONDED:
+        board.update(decision_summary="", decision_url="")
+    return board
+
+
+@router.get("/my/comments", response=list[MyCommentOut], auth=AUTH)
+def my_comments(request: HttpRequest):
+    """The signed-in author's comments with the answers they got."""
+    return [present.comment_mine(m) for m in selectors.my_comments(actor=request.auth)]
