@@ -33,7 +33,12 @@ def test_create_publish_comment_dispose_respond(areas, coordinator, resident, ap
     assert staff.post(f"consultations/{ref}/transitions", {"action": "publish"}).status_code == 200
     d = api.get(f"consultations/{ref}").json()
     assert d["status_label"] == "Open for comment" and d["actions"] == []
-    assert api.post(f"consultations/{ref}/comments", {"text": "Later, please", "article": 1}).status_code == 201
+    assert (
+        api.post(
+            f"consultations/{ref}/comments", {"text": "Later, please", "article": 1}
+        ).status_code
+        == 201
+    )
     mine = api_for(resident)
     assert mine.post(f"consultations/{ref}/comments", {"text": "Fine by me"}).status_code == 201
     public = api.get(f"consultations/{ref}/comments").json()
@@ -41,7 +46,10 @@ def test_create_publish_comment_dispose_respond(areas, coordinator, resident, ap
     full = staff.get(f"consultations/{ref}/comments").json()
     assert {p["text"] for p in full} == {"Later, please", "Fine by me"}
     assert staff.post(f"consultations/{ref}/transitions", {"action": "close"}).status_code == 200
-    r = staff.post(f"consultations/{ref}/decision", {"summary_en": "Hours kept.", "summary_zh": "维持。", "url": "/d/7"})
+    r = staff.post(
+        f"consultations/{ref}/decision",
+        {"summary_en": "Hours kept.", "summary_zh": "维持。", "url": "/d/7"},
+    )
     assert r.status_code == 200
     r = staff.post(f"consultations/{ref}/transitions", {"action": "respond"})
     assert r.status_code == 422 and r.json()["code"] == "consultation_guard"
@@ -70,11 +78,17 @@ def test_strict_and_scoped(areas, coordinator, resident, make_user, api_for):
     assert other.post(f"consultations/{ref}/transitions", {"action": "publish"}).status_code == 404
     staff.post(f"consultations/{ref}/transitions", {"action": "publish"})
     assert other.post(f"consultations/{ref}/transitions", {"action": "close"}).status_code == 403
-    assert other.post(
-        f"consultations/{ref}/dispositions",
-        {"comment_ids": [1], "disposition": "adopted", "reason": "x"},
-    ).status_code == 404
-    assert staff.post(
-        f"consultations/{ref}/dispositions",
-        {"comment_ids": [1], "disposition": "maybe", "reason": "x"},
-    ).status_code == 422
+    assert (
+        other.post(
+            f"consultations/{ref}/dispositions",
+            {"comment_ids": [1], "disposition": "adopted", "reason": "x"},
+        ).status_code
+        == 404
+    )
+    assert (
+        staff.post(
+            f"consultations/{ref}/dispositions",
+            {"comment_ids": [1], "disposition": "maybe", "reason": "x"},
+        ).status_code
+        == 422
+    )

@@ -7,12 +7,17 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from accord.config.api import AUTH, optional_user
+from accord.core.errors import NotFound
 from accord.participation import comments as comment_svc
 from accord.participation import consultations as svc
-from accord.participation import present, selectors
+from accord.participation import present, pseudonyms, selectors
+from accord.participation import statements as st_svc
+from accord.participation import suggestions as sg_svc
 from accord.participation import workflow as wf
+from accord.participation.access import manages_area
 from accord.participation.schemas import (
     ActionIn,
+    AnswerIn,
     CommentIn,
     CommentOut,
     ConsultationIn,
@@ -23,8 +28,14 @@ from accord.participation.schemas import (
     DisposedOut,
     DispositionIn,
     HideIn,
+    MapOut,
     MyCommentOut,
     ResultsOut,
+    StatementIn,
+    StatementOut,
+    SuggestionIn,
+    SuggestionOut,
+    VoteIn,
 )
 
 router = Router(tags=["participation"])
@@ -84,8 +95,6 @@ def list_comments(request: HttpRequest, reference: str):
     the comments' articles and answers, without text or author."""
     actor = optional_user(request)
     c = selectors.consultation_get_for(actor=actor, reference=reference)
-    from accord.participation.access import manages_area
-
     if manages_area(actor, c.area):
         return [
             present.comment_staff(m)
@@ -143,3 +152,113 @@ def consultation_results(request: HttpRequest, reference: str):
 def my_comments(request: HttpRequest):
     """The signed-in author's comments with the answers they got."""
     return [present.comment_mine(m) for m in selectors.my_comments(actor=request.auth)]
+
+
+# --- opinion map ------------------------------------------------------------------------------
+
+
+@router.get("/consultations/{reference}/statements", response=list[StatementOut], auth=None)
+def list_statements(request: HttpRequest, reference: str):
+    """The statements residents vote on, with the vote totals (no votes of anyone)."""
+    from django.db.models import Count, Q
+
+    c = selectors.consultation_get_for(actor=optional_user(request), reference=reference)
+    if not c.allow_statements:
+        raise NotFound("this consultation has no opinion map", code="no_opinion_map")
+    rows = c.statements.filter(hidden_reason="").annotate(
+        agree=Count("votes", filter=Q(votes__value=1)),
+        disagree=Count("votes", filter=Q(votes__value=-1)),
+        passed=Count("votes", filter=Q(votes__value=0)),
+    )
+    return [
+        {"id": s.pk, "text": s.text, "agree": s.agree, "disagree": s.disagree, "passed": s.passed}
+        for s in rows.order_by("id")
+    ]
+
+
+@router.post("/consultations/{reference}/statements", response={201: CreatedOut}, auth=None)
+def add_statement(request: HttpRequest, reference: str, payload: StatementIn):
+    c = selectors.consultation_get_for(actor=optional_user(request), reference=reference)
+    s = st_svc.statement_add(
+        consultation=c, pseudonym=_pseudonym(request, c.salt), text=payload.text
+    )
+    return Status(201, {"id": s.pk})
+
+
+@router.post(
+    "/consultations/{reference}/statements/{statement_id}/vote",
+    response={204: None},
+    auth=None,
+)
+def vote(request: HttpRequest, reference: str, statement_id: int, payload: VoteIn):
+    """One vote per person and statement (voting again changes it), under a pseudonym."""
+    c = selectors.consultation_get_for(actor=optional_user(request), reference=reference)
+    st_svc.vote_cast(
+        consultation=c,
+        statement_id=statement_id,
+        pseudonym=_pseudonym(request, c.salt),
+        value=payload.vote,
+    )
+    return Status(204, None)
+
+
+@router.get("/consultations/{reference}/map", response=MapOut, auth=None)
+def opinion_map(request: HttpRequest, reference: str):
+    """Groups of opinion (groups under ACCORD_OPINION_MIN_GROUP hidden): sizes, centres,
+    representative and consensus statements. Never a person's group or position."""
+    from accord.participation.opinion_views import map_view
+
+    c = selectors.consultation_get_for(actor=optional_user(request), reference=reference)
+    if not c.allow_statements:
+        raise NotFound("this consultation has no opinion map", code="no_opinion_map")
+    view = map_view(c)
+    if view is None:
+        raise NotFound("no opinion map yet: too few votes", code="no_map_yet")
+    view.pop("svg")
+    return view
+
+
+def _pseudonym(request: HttpRequest, salt: str) -> str:
+    actor = optional_user(request)
+    if actor is not None:
+        return pseudonyms.pseudonym(salt, user=actor)
+    return pseudonyms.pseudonym(salt, session_id=pseudonyms.session_voter_id(request.session))
+
+
+# --- suggestions ------------------------------------------------------------------------------
+
+
+@router.get("/suggestions", response=list[SuggestionOut], auth=None)
+def list_suggestions(request: HttpRequest):
+    """Suggestions are public (so that others can co-sign) without their authors."""
+    return [present.suggestion_dict(s) for s in selectors.suggestion_list_public()]
+
+
+@router.post("/suggestions", response={201: SuggestionOut}, auth=None)
+def create_suggestion(request: HttpRequest, payload: SuggestionIn):
+    s = sg_svc.suggestion_create(
+        actor=optional_user(request), area=payload.area, title=payload.title, text=payload.text
+    )
+    return Status(201, present.suggestion_dict(s))
+
+
+@router.get("/suggestions/{reference}", response=SuggestionOut, auth=None)
+def get_suggestion(request: HttpRequest, reference: str):
+    return present.suggestion_dict(selectors.suggestion_get_public(reference=reference))
+
+
+@router.post("/suggestions/{reference}/cosign", response=SuggestionOut, auth=None)
+def cosign_suggestion(request: HttpRequest, reference: str):
+    s = selectors.suggestion_get_public(reference=reference)
+    s = sg_svc.suggestion_cosign(suggestion=s, pseudonym=_pseudonym(request, f"suggestion:{s.pk}"))
+    return present.suggestion_dict(s)
+
+
+@router.post("/suggestions/{reference}/answer", response=SuggestionOut, auth=AUTH)
+def answer_suggestion(request: HttpRequest, reference: str, payload: AnswerIn):
+    """The responsible unit's answer; with many co-signatures, point by point."""
+    s = selectors.suggestion_get_managed(actor=request.auth, reference=reference)
+    s = sg_svc.suggestion_answer(
+        actor=request.auth, suggestion=s, answer=payload.answer, points=payload.points
+    )
+    return present.suggestion_dict(s)

@@ -176,6 +176,7 @@ class Vote(models.Model):
     pseudonym = models.CharField(max_length=64)
     value = models.SmallIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [

@@ -105,3 +105,27 @@ def comment_mine(m: Comment) -> dict[str, Any]:
         "consultation": m.consultation.reference,
         "consultation_title": pick(m.consultation, "title"),
     }
+
+
+def suggestion_dict(s) -> dict[str, Any]:
+    from accord.participation.suggestions import needs_points
+
+    zh = is_zh()
+    return {
+        "reference": s.reference,
+        "area": s.area.code,
+        "area_name": s.area.name_zh if zh else s.area.name_en,
+        "title": s.title,
+        "text": s.text,
+        "status": s.status,
+        "status_label": ("已答复" if zh else "Answered")
+        if s.status == "answered"
+        else ("已收到" if zh else "Received"),
+        "created_on": s.created_at.date(),
+        "due_on": s.due_on,
+        "cosignatures": s.cosignatures,
+        "needs_points": needs_points(s),
+        "answer": s.answer,
+        "points": list(s.points or []),
+        "answered_on": s.answered_at.date() if s.answered_at else None,
+    }

@@ -172,3 +172,73 @@ class ResultsOut(Schema):
     hidden: list[HiddenOut]
     decision_summary: str
     decision_url: str
+
+
+class StatementIn(Strict):
+    text: str = Field(min_length=1, max_length=280)
+
+
+class VoteIn(Strict):
+    vote: Literal[-1, 0, 1]
+
+
+class StatementOut(Schema):
+    id: int
+    text: str
+    agree: int
+    disagree: int
+    passed: int
+
+
+class RepresentativeOut(Schema):
+    text: str
+    direction: str
+    pct: int | None
+
+
+class MapGroupOut(Schema):
+    name: str
+    size: int
+    centre: list[float]
+    representative: list[RepresentativeOut]
+
+
+class ConsensusOut(Schema):
+    text: str
+    direction: str
+
+
+class MapOut(Schema):
+    computed_at: dt.datetime
+    participants: int
+    groups: list[MapGroupOut]
+    hidden_groups: int
+    consensus: list[ConsensusOut]
+
+
+class SuggestionIn(Strict):
+    area: str = Field(min_length=1, max_length=32)
+    title: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1, max_length=5000)
+
+
+class AnswerIn(Strict):
+    answer: str = Field(min_length=1, max_length=20000)
+    points: list[str] = Field(default_factory=list, max_length=100)
+
+
+class SuggestionOut(Schema):
+    reference: str
+    area: str
+    area_name: str
+    title: str
+    text: str
+    status: str
+    status_label: str
+    created_on: dt.date
+    due_on: dt.date
+    cosignatures: int
+    needs_points: bool
+    answer: str
+    points: list[str]
+    answered_on: dt.date | None

@@ -176,3 +176,35 @@ def you_said_we_did(consultation: Consultation, *, zh: bool = False) -> dict[str
         else consultation.decision_summary_en,
         "decision_url": consultation.decision_url,
     }
+
+
+def suggestion_list_public(*, limit: int = 100):
+    from accord.participation.models import Suggestion
+
+    return Suggestion.objects.select_related("area").order_by("-created_at", "-id")[:limit]
+
+
+def suggestion_get_public(*, reference: str):
+    from accord.participation.models import Suggestion
+
+    s = Suggestion.objects.filter(reference=reference).select_related("area").first()
+    if s is None:
+        raise NotFound(f"no suggestion {reference!r}")
+    return s
+
+
+def suggestion_list_managed(*, actor: Any):
+    from accord.participation.models import Suggestion
+
+    return (
+        Suggestion.objects.filter(area_scope_q(actor, access.CONSULTATION_ROLES, "area__path"))
+        .select_related("area")
+        .order_by("status", "due_on", "id")
+    )
+
+
+def suggestion_get_managed(*, actor: Any, reference: str):
+    s = suggestion_list_managed(actor=actor).filter(reference=reference).first()
+    if s is None:
+        raise NotFound(f"no suggestion {reference!r}")
+    return s
