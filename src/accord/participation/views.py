@@ -171,14 +171,22 @@ def my_comments(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
-    if (refused := _staff_only(request)) is not None:
-        return refused
+    """Case staff reach it from the navigation; only consultation staff (coordinators,
+    supervisors, administrators) have consultations here and may start one."""
+    from accord.accounts.permissions import is_case_staff
+
+    if not (is_case_staff(request.user) or access.is_participation_staff(request.user)):
+        return render(request, "403.html", status=403)
     rows = []
     for c in selectors.consultation_list_managed(actor=request.user)[:200]:
         row = present.consultation_summary(c)
         row["undisposed"] = svc.facts_of(c).undisposed
         rows.append(row)
-    return render(request, "participation/workbench.html", {"rows": rows})
+    return render(
+        request,
+        "participation/workbench.html",
+        {"rows": rows, "can_start": access.is_participation_staff(request.user)},
+    )
 
 
 def _split_articles(text: str) -> list[str]:
