@@ -77,7 +77,11 @@ def test_strict_and_scoped(areas, coordinator, resident, make_user, api_for):
     assert other.get(f"consultations/{ref}").status_code == 404
     assert other.post(f"consultations/{ref}/transitions", {"action": "publish"}).status_code == 404
     staff.post(f"consultations/{ref}/transitions", {"action": "publish"})
-    assert other.post(f"consultations/{ref}/transitions", {"action": "close"}).status_code == 403
+    assert other.post(f"consultations/{ref}/transitions", {"action": "close"}).status_code == 404
+    assert (
+        api_for(resident).post(f"consultations/{ref}/transitions", {"action": "close"}).status_code
+        == 404
+    )
     assert (
         other.post(
             f"consultations/{ref}/dispositions",

@@ -68,9 +68,9 @@ def get_consultation(request: HttpRequest, reference: str):
 
 @router.post("/consultations/{reference}/transitions", response=ConsultationOut, auth=AUTH)
 def transition_consultation(request: HttpRequest, reference: str, payload: ActionIn):
-    """publish, close or respond. 409 wrong state, 403 not staff of the area, 422 a rule
-    (a short period without a reason, a comment without a disposition)."""
-    c = selectors.consultation_get_for(actor=request.auth, reference=reference)
+    """publish, close or respond (staff of the area; others: 404). 409 wrong state, 422 a
+    rule (a short period without a reason, a comment without a disposition)."""
+    c = selectors.consultation_get_managed(actor=request.auth, reference=reference)
     c = svc.consultation_transition(actor=request.auth, consultation=c, action=payload.action)
     return present.consultation_detail(c, request.auth)
 
