@@ -96,3 +96,34 @@ def test_strict_and_scoped(areas, coordinator, resident, make_user, api_for):
         ).status_code
         == 422
     )
+
+
+def test_hearings_export_and_statement_hide(areas, coordinator, resident, api_for, api):
+    from accord.participation import comments as csvc
+    from accord.participation import statements as st
+    from accord.participation.models import Consultation
+
+    staff = api_for(coordinator)
+    ref = staff.post("consultations", body(allow_statements=True)).json()["reference"]
+    staff.post(f"consultations/{ref}/transitions", {"action": "publish"})
+    soon = (timezone.now() + dt.timedelta(days=5)).isoformat()
+    later = (timezone.now() + dt.timedelta(days=10)).isoformat()
+    h1 = staff.post(f"consultations/{ref}/hearings", {"held_at": soon, "place": "Hall"}).json()
+    h2 = staff.post(f"consultations/{ref}/hearings", {"held_at": later, "place": "Hall"}).json()
+    m = {"materials_en": "Maps", "materials_zh": "地图"}
+    r = staff.post(f"hearings/{h1['id']}/materials", m)
+    assert r.status_code == 409 and r.json()["code"] == "hearing_notice_too_late"
+    assert staff.post(f"hearings/{h2['id']}/materials", m).json()["materials"] == "Maps"
+    assert api.get(f"consultations/{ref}").json()["hearings"][1]["materials"] == "Maps"
+    c = Consultation.objects.get(reference=ref)
+    csvc.comment_create(actor=resident, consultation=c, text="Secret-ish comment text", article=1)
+    exp = api.get(f"consultations/{ref}/export").json()
+    assert exp["comments"][0]["article"] == 1 and "Secret-ish" not in str(exp)
+    csv_text = api.get(f"consultations/{ref}/export?format=csv").content.decode()
+    assert csv_text.startswith("consultation,comment,article") and "Secret-ish" not in csv_text
+    assert api.get(f"consultations/{ref}/export?format=xml").status_code == 422
+    s = st.statement_add(consultation=c, pseudonym="p", text="Ban cars")
+    assert api_for(resident).post(f"statements/{s.pk}/hide", {"reason": "spam"}).status_code == 404
+    assert staff.post(f"statements/{s.pk}/hide", {"reason": "criticism"}).status_code == 422
+    assert staff.post(f"statements/{s.pk}/hide", {"reason": "off_topic"}).status_code == 204
+    assert api.get(f"consultations/{ref}/statements").json() == []

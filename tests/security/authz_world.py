@@ -510,7 +510,15 @@ def _consultation(world: World, actor: User, area: str, title: str, comment: str
         p = pseudonyms.pseudonym(c.salt, session_id=f"authz-{i}")
         for s in stmts:
             p_statements.vote_cast(consultation=c, statement_id=s.pk, pseudonym=p, value=1)
-    return {"reference": c.reference, "comment_id": m.pk, "statement_id": stmts[0].pk}
+    h = p_svc.hearing_schedule(
+        actor=actor, consultation=c, held_at=timezone.now() + dt.timedelta(days=20), place="Hall"
+    )
+    return {
+        "reference": c.reference,
+        "comment_id": m.pk,
+        "statement_id": stmts[0].pk,
+        "hearing_id": h.pk,
+    }
 
 
 @builder("consultation")

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from accord.config.api import AUTH, optional_user
-from accord.core.errors import NotFound
+from accord.core.errors import NotFound, ValidationFailed
 from accord.participation import comments as comment_svc
 from accord.participation import consultations as svc
 from accord.participation import present, pseudonyms, selectors
@@ -27,8 +27,12 @@ from accord.participation.schemas import (
     DecisionIn,
     DisposedOut,
     DispositionIn,
+    ExportOut,
+    HearingIn,
+    HearingOut,
     HideIn,
     MapOut,
+    MaterialsIn,
     MyCommentOut,
     ResultsOut,
     StatementIn,
@@ -262,3 +266,79 @@ def answer_suggestion(request: HttpRequest, reference: str, payload: AnswerIn):
         actor=request.auth, suggestion=s, answer=payload.answer, points=payload.points
     )
     return present.suggestion_dict(s)
+
+
+# --- hearings, moderation of statements, export ----------------------------------------------
+
+
+def _hearing_out(h) -> dict:
+    return {
+        "id": h.pk,
+        "held_at": h.held_at,
+        "place": h.place,
+        "materials": present.pick(h, "materials") if h.materials_published_at else "",
+        "materials_published_at": h.materials_published_at,
+    }
+
+
+@router.post("/consultations/{reference}/hearings", response={201: HearingOut}, auth=AUTH)
+def schedule_hearing(request: HttpRequest, reference: str, payload: HearingIn):
+    """Schedule a hearing (art. 16); its materials must be public 7 days ahead."""
+    c = selectors.consultation_get_managed(actor=request.auth, reference=reference)
+    h = svc.hearing_schedule(
+        actor=request.auth, consultation=c, held_at=payload.held_at, place=payload.place
+    )
+    return Status(201, _hearing_out(h))
+
+
+@router.post("/hearings/{hearing_id}/materials", response=HearingOut, auth=AUTH)
+def publish_materials(request: HttpRequest, hearing_id: int, payload: MaterialsIn):
+    """Publish a hearing's materials; 409 hearing_notice_too_late under 7 days before it."""
+    h = selectors.hearing_get_managed(actor=request.auth, hearing_id=hearing_id)
+    h = svc.hearing_publish_materials(
+        actor=request.auth,
+        hearing=h,
+        materials_en=payload.materials_en,
+        materials_zh=payload.materials_zh,
+    )
+    return _hearing_out(h)
+
+
+@router.post("/statements/{statement_id}/hide", response={204: None}, auth=AUTH)
+def hide_statement(request: HttpRequest, statement_id: int, payload: HideIn):
+    s = selectors.statement_get_managed(actor=request.auth, statement_id=statement_id)
+    st_svc.statement_hide(actor=request.auth, statement=s, reason=payload.reason)
+    return Status(204, None)
+
+
+@router.get("/consultations/{reference}/export", response=ExportOut, auth=None)
+def export_consultation(request: HttpRequest, reference: str, format: str = "json"):
+    """Open data: the consultation and every comment's article, theme, disposition and reason
+    (no comment text, no author). `format=csv` gives the comments as CSV."""
+    import csv
+    import io
+
+    from django.http import HttpResponse
+
+    c = selectors.consultation_get_for(actor=optional_user(request), reference=reference)
+    rows = selectors.export_rows(c)
+    if format == "csv":
+        buf = io.StringIO()
+        fields = ["consultation", "comment", "article", "received_on", "theme", "disposition",
+                  "reason", "hidden_reason"]  # fmt: skip
+        w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+        resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+        resp["Content-Disposition"] = f'attachment; filename="{c.reference}-comments.csv"'
+        return resp
+    if format != "json":
+        raise ValidationFailed("format must be json or csv", code="invalid")
+    responded = c.status == wf.RESPONDED
+    return {
+        "consultation": present.consultation_summary(c),
+        "decision_summary_en": c.decision_summary_en if responded else "",
+        "decision_summary_zh": c.decision_summary_zh if responded else "",
+        "decision_url": c.decision_url if responded else "",
+        "comments": rows,
+    }

@@ -242,3 +242,21 @@ class SuggestionOut(Schema):
     answer: str
     points: list[str]
     answered_on: dt.date | None
+
+
+class HearingIn(Strict):
+    held_at: dt.datetime
+    place: str = Field(min_length=1, max_length=200)
+
+
+class MaterialsIn(Strict):
+    materials_en: str = Field(min_length=1, max_length=20000)
+    materials_zh: str = Field(min_length=1, max_length=20000)
+
+
+class ExportOut(Schema):
+    consultation: ConsultationSummaryOut
+    decision_summary_en: str
+    decision_summary_zh: str
+    decision_url: str
+    comments: list[dict]

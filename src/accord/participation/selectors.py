@@ -208,3 +208,51 @@ def suggestion_get_managed(*, actor: Any, reference: str):
     if s is None:
         raise NotFound(f"no suggestion {reference!r}")
     return s
+
+
+def hearing_get_managed(*, actor: Any, hearing_id: int):
+    from accord.participation.models import Hearing
+
+    h = (
+        Hearing.objects.filter(pk=hearing_id)
+        .filter(consultation__in=consultation_list_managed(actor=actor).values("pk"))
+        .select_related("consultation", "consultation__area")
+        .first()
+    )
+    if h is None:
+        raise NotFound(f"no hearing {hearing_id}")
+    return h
+
+
+def statement_get_managed(*, actor: Any, statement_id: int):
+    from accord.participation.models import Statement
+
+    s = (
+        Statement.objects.filter(pk=statement_id)
+        .filter(consultation__in=consultation_list_managed(actor=actor).values("pk"))
+        .select_related("consultation", "consultation__area")
+        .first()
+    )
+    if s is None:
+        raise NotFound(f"no statement {statement_id}")
+    return s
+
+
+def export_rows(consultation: Consultation) -> list[dict[str, Any]]:
+    """One row per comment: article, theme, disposition, reason, moderation, dates. No text,
+    no author (open data)."""
+    rows = []
+    for m in consultation.comments.select_related("article").order_by("id"):
+        rows.append(
+            {
+                "consultation": consultation.reference,
+                "comment": m.pk,
+                "article": m.article.number if m.article_id else "",
+                "received_on": m.created_at.date().isoformat(),
+                "theme": m.theme,
+                "disposition": m.disposition,
+                "reason": m.reason,
+                "hidden_reason": m.hidden_reason,
+            }
+        )
+    return rows

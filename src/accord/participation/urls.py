@@ -37,4 +37,7 @@ urlpatterns = [
     path("staff/c/<str:reference>/dispose/", views.dispose, name="dispose"),
     path("staff/c/<str:reference>/hide/", views.hide, name="hide"),
     path("staff/c/<str:reference>/decision/", views.decision, name="decision"),
+    path("staff/c/<str:reference>/hearing/", views.hearing, name="hearing"),
+    path("staff/c/<str:reference>/materials/", views.materials, name="materials"),
+    path("staff/c/<str:reference>/hide-statement/", views.hide_statement, name="hide_statement"),
 ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accord.accounts.permissions import areas_for
-from accord.core.errors import DomainError, NotFound
+from accord.core.errors import DomainError, NotFound, ValidationFailed
 from accord.participation import access, present, selectors
 from accord.participation import comments as comment_svc
 from accord.participation import consultations as svc
@@ -48,6 +48,22 @@ CODE_MESSAGES = {
     "bad_url": gettext_lazy("The decision record link must be a web address."),
     "forbidden": gettext_lazy("You may not do this."),
     "not_found": gettext_lazy("Not found."),
+    "bad_time": gettext_lazy("Give the date and time of the hearing."),
+    "past_hearing": gettext_lazy("A hearing is scheduled in the future."),
+    "missing_place": gettext_lazy("Say where the hearing is held."),
+    "hearing_notice_too_late": gettext_lazy(
+        "Too late: hearing materials must be public at least 7 days before the hearing. "
+        "Reschedule the hearing instead."
+    ),
+    "no_opinion_map": gettext_lazy("This consultation has no opinion map."),
+    "too_many": gettext_lazy("You have added the most statements one person may add."),
+    "bad_vote": gettext_lazy("Choose agree, disagree or pass."),
+    "points_needed": gettext_lazy(
+        "This suggestion has many co-signatures: reply point by point before answering."
+    ),
+    "empty_answer": gettext_lazy("The answer is empty."),
+    "suggestion_answered": gettext_lazy("This suggestion has been answered."),
+    "cosigned": gettext_lazy("You have co-signed this suggestion already."),
 }
 
 
@@ -369,5 +385,66 @@ def decision(request: HttpRequest, reference: str) -> HttpResponse:
             url=request.POST.get("url", ""),
         )
         return _("The decision record is saved.")
+
+    return _managed_post(request, reference, do)
+
+
+@login_required
+@require_POST
+def hearing(request: HttpRequest, reference: str) -> HttpResponse:
+    def do(c):
+        try:
+            held = dt.datetime.fromisoformat(request.POST.get("held_at", ""))
+        except ValueError:
+            raise ValidationFailed(
+                "give the date and time of the hearing", code="bad_time"
+            ) from None
+        if timezone.is_naive(held):
+            held = timezone.make_aware(held)
+        svc.hearing_schedule(
+            actor=request.user, consultation=c, held_at=held, place=request.POST.get("place", "")
+        )
+        return _("The hearing is scheduled. Publish its materials at least 7 days before.")
+
+    return _managed_post(request, reference, do)
+
+
+@login_required
+@require_POST
+def materials(request: HttpRequest, reference: str) -> HttpResponse:
+    def do(c):
+        hid = request.POST.get("hearing", "")
+        h = selectors.hearing_get_managed(
+            actor=request.user, hearing_id=int(hid) if hid.isdigit() else 0
+        )
+        if h.consultation_id != c.pk:
+            raise NotFound("no such hearing")
+        svc.hearing_publish_materials(
+            actor=request.user,
+            hearing=h,
+            materials_en=request.POST.get("materials_en", ""),
+            materials_zh=request.POST.get("materials_zh", ""),
+        )
+        return _("The hearing materials are published.")
+
+    return _managed_post(request, reference, do)
+
+
+@login_required
+@require_POST
+def hide_statement(request: HttpRequest, reference: str) -> HttpResponse:
+    def do(c):
+        from accord.participation import statements as st_svc
+
+        sid = request.POST.get("statement", "")
+        s = selectors.statement_get_managed(
+            actor=request.user, statement_id=int(sid) if sid.isdigit() else 0
+        )
+        if s.consultation_id != c.pk:
+            raise NotFound("no such statement")
+        st_svc.statement_hide(
+            actor=request.user, statement=s, reason=request.POST.get("reason", "")
+        )
+        return _("The statement is hidden.")
 
     return _managed_post(request, reference, do)
