@@ -81,3 +81,34 @@ def test_staff_pages_refuse_others(areas, resident, coordinator, make_user):
     assert login(coordinator).get("/participation/staff/c/ZQ-0000-00000/").status_code == 404
     assert Client().get("/participation/").status_code == 200
     assert Client().get("/participation/suggestions/").status_code == 200
+
+
+def test_staff_hearing_and_statement_moderation_pages(areas, coordinator):
+    from helpers import open_consultation
+
+    from accord.participation import statements as st
+    from accord.participation.models import Hearing
+
+    c = open_consultation(coordinator, "T1", allow_statements=True)
+    s = st.statement_add(consultation=c, pseudonym="p", text="Paint the bridge red")
+    staff = login(coordinator)
+    page = staff.get(f"/participation/staff/c/{c.reference}/").content.decode()
+    assert "Schedule a hearing" in page and "Paint the bridge red" in page
+    soon = (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    r = staff.post(
+        f"/participation/staff/c/{c.reference}/hearing/", {"held_at": soon, "place": "Hall"}
+    )
+    assert r.status_code == 302
+    h = Hearing.objects.get()
+    r = staff.post(f"/participation/staff/c/{c.reference}/materials/",
+                   {"hearing": h.pk, "materials_en": "Maps", "materials_zh": "地图"})  # fmt: skip
+    assert r.status_code == 409 and "7 days" in r.content.decode()
+    r = staff.post(
+        f"/participation/staff/c/{c.reference}/hide-statement/",
+        {"statement": s.pk, "reason": "off_topic"},
+    )
+    assert r.status_code == 302
+    assert (
+        "Paint the bridge red"
+        not in Client().get(f"/participation/c/{c.reference}/").content.decode()
+    )

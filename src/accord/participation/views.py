@@ -285,6 +285,13 @@ def _manage_context(request: HttpRequest, c) -> dict:
             "zh": c.decision_summary_zh,
             "url": c.decision_url,
         },
+        "statements": [
+            {"id": s.pk, "text": s.text, "hidden": bool(s.hidden_reason)}
+            for s in c.statements.order_by("id")
+        ]
+        if c.allow_statements
+        else [],
+        "can_schedule": c.status in (wf.DRAFT, wf.OPEN),
     }
 
 
