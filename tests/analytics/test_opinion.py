@@ -165,3 +165,15 @@ def test_cli_missing_file_and_unknown_argument(tmp_path, capsys):
         )
         == 2
     )
+
+
+def test_no_django_import():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, accord.analytics.opinion, accord.analytics.opinion_cli, accord.analytics.cli;"
+        "bad = [m for m in sys.modules if m == 'django' or m.startswith('django.')];"
+        "sys.exit(1 if bad else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

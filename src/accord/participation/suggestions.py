@@ -4,6 +4,7 @@ point by point."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -38,7 +39,7 @@ def suggestion_create(*, actor: Any, area: str, title: str, text: str) -> Sugges
     )
     with transaction.atomic():
         s = Suggestion.objects.create(
-            reference=f"tmp-{timezone.now().timestamp()}"[:24],
+            reference=uuid.uuid4().hex[:20],
             area=where,
             title=title,
             text=text,
