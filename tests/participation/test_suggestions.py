@@ -58,3 +58,17 @@ def test_api_flow(areas, coordinator, api, api_for):
         ).status_code
         == 422
     )
+
+
+def test_overdue_shown_to_staff(areas, coordinator):
+    import datetime as dt
+
+    from django.test import Client
+
+    s = svc.suggestion_create(actor=None, area="T1C1", title="Late one", text="Fix the gate")
+    s.due_on = timezone.localdate() - dt.timedelta(days=1)
+    s.save()
+    c = Client()
+    c.force_login(coordinator)
+    page = c.get("/participation/staff/suggestions/").content.decode()
+    assert "Late one" in page and "overdue" in page

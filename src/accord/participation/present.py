@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from accord.participation import access
@@ -128,4 +129,5 @@ def suggestion_dict(s) -> dict[str, Any]:
         "answer": s.answer,
         "points": list(s.points or []),
         "answered_on": s.answered_at.date() if s.answered_at else None,
+        "overdue": s.status == "received" and timezone.localdate() > s.due_on,
     }

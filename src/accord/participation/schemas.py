@@ -242,6 +242,7 @@ class SuggestionOut(Schema):
     answer: str
     points: list[str]
     answered_on: dt.date | None
+    overdue: bool
 
 
 class HearingIn(Strict):
