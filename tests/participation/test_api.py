@@ -127,3 +127,15 @@ def test_hearings_export_and_statement_hide(areas, coordinator, resident, api_fo
     assert staff.post(f"statements/{s.pk}/hide", {"reason": "criticism"}).status_code == 422
     assert staff.post(f"statements/{s.pk}/hide", {"reason": "off_topic"}).status_code == 204
     assert api.get(f"consultations/{ref}/statements").json() == []
+
+
+def test_comments_are_rate_limited(areas, coordinator, api, settings):
+    from helpers import open_consultation
+
+    settings.ACCORD_RATE_LIMITS = {**settings.ACCORD_RATE_LIMITS, "participation": (3, 3600)}
+    c = open_consultation(coordinator, "T1")
+    codes = [
+        api.post(f"consultations/{c.reference}/comments", {"text": f"c{i}"}).status_code
+        for i in range(4)
+    ]
+    assert codes == [201, 201, 201, 429]

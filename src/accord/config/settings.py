@@ -449,4 +449,23 @@ ACCORD_SUGGESTION_ANSWER_WORKING_DAYS = int(os.environ.get("ACCORD_SUGGESTION_AN
 ACCORD_SUGGESTION_COSIGN_THRESHOLD = int(os.environ.get("ACCORD_SUGGESTION_COSIGN_THRESHOLD", "50"))
 # Opinion-map groups smaller than this are not shown.
 ACCORD_OPINION_MIN_GROUP = int(os.environ.get("ACCORD_OPINION_MIN_GROUP", "5"))
+# Rate limits of residents' participation writes (per account or address; ACCORD_RATE_LIMITS
+# may override "participation" and "vote"): comments, statements, suggestions; votes, co-signs.
+# (A path's URL name is that of its first operation, the GET; only POSTs are counted.)
+ACCORD_RATE_LIMITS.setdefault("participation", (30, 3600))
+ACCORD_RATE_LIMITS.setdefault("vote", (600, 3600))
+ACCORD_RATE_LIMITED_VIEWS.update(
+    {
+        "api:list_comments": "participation",
+        "participation:comment": "participation",
+        "api:list_statements": "participation",
+        "participation:statement": "participation",
+        "api:list_suggestions": "participation",
+        "participation:suggestions": "participation",
+        "api:vote": "vote",
+        "participation:vote": "vote",
+        "api:cosign_suggestion": "vote",
+        "participation:suggestion_cosign": "vote",
+    }
+)
 # --- end of participation block ---------------------------------------------------------------
