@@ -98,6 +98,10 @@ def opinion_context(request: HttpRequest, c: Consultation) -> dict[str, Any]:
     for s in c.statements.filter(hidden_reason="").order_by("id"):
         rows.append({"id": s.pk, "text": s.text, "my_vote": mine.get(s.pk)})
     to_vote = [r for r in rows if r["my_vote"] is None]
+    from collections import Counter
+
+    hidden = Counter(c.statements.exclude(hidden_reason="").values_list("hidden_reason", flat=True))
+    zh = (request.LANGUAGE_CODE or "en").startswith("zh")
     return {
         "opinion": {
             "open": c.status == wf.OPEN,
@@ -105,6 +109,7 @@ def opinion_context(request: HttpRequest, c: Consultation) -> dict[str, Any]:
             "left": len(to_vote),
             "voted": len(rows) - len(to_vote),
             "map": map_view(c),
+            "hidden": [(wf.hide_reason_label(h, zh), n) for h, n in sorted(hidden.items())],
         }
     }
 
