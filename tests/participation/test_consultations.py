@@ -230,3 +230,12 @@ def test_hearing_materials_clock(areas, coordinator):
         actor=coordinator, hearing=later, materials_en="m", materials_zh="材料"
     )
     assert h.materials_published_at is not None
+
+
+def test_areas_affected_within_the_area(areas, coordinator):
+    c = svc.consultation_create(
+        actor=coordinator, data=draft_input("T1", affected=("T1C1", "T1C2"))
+    )
+    assert c.affected == ["T1C1", "T1C2"]
+    with pytest.raises(ValidationFailed):
+        svc.consultation_create(actor=coordinator, data=draft_input("T1", affected=("T2C1",)))

@@ -57,8 +57,10 @@ def create_consultation(request: HttpRequest, payload: ConsultationIn):
     """Create a draft (coordinators, county supervisors and administrators over the area)."""
     data = payload.model_dump()
     articles = tuple(svc.ArticleInput(**a) for a in data.pop("articles"))
+    affected = tuple(data.pop("affected"))
     c = svc.consultation_create(
-        actor=request.auth, data=svc.ConsultationInput(**data, articles=articles)
+        actor=request.auth,
+        data=svc.ConsultationInput(**data, articles=articles, affected=affected),
     )
     return Status(201, present.consultation_detail(c, request.auth))
 

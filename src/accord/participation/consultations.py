@@ -44,6 +44,7 @@ class ConsultationInput:
     short_reason_zh: str = ""
     allow_anonymous: bool = True
     allow_statements: bool = False
+    affected: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -90,6 +91,14 @@ def consultation_create(*, actor: Any, data: ConsultationInput) -> Consultation:
         raise ValidationFailed("the draft needs at least one article", code="no_articles")
     for a in data.articles:
         _check_text_pair(a.body_en, a.body_zh, "each article's text")
+    affected = []
+    for code in dict.fromkeys(data.affected):
+        a = Area.objects.filter(code=code).first()
+        if a is None or not area.contains(a):
+            raise ValidationFailed(
+                f"affected area {code!r} is not within {area.code}", code="unknown_area"
+            )
+        affected.append(a.code)
     days = (data.closes_on - data.opens_on).days + 1
     if days < min_days(data.decision_type):
         _check_text_pair(
@@ -101,6 +110,7 @@ def consultation_create(*, actor: Any, data: ConsultationInput) -> Consultation:
         c = Consultation.objects.create(
             reference=uuid.uuid4().hex[:20],
             area=area,
+            affected=affected,
             decision_type=data.decision_type,
             title_en=data.title_en.strip(),
             title_zh=data.title_zh.strip(),

@@ -33,6 +33,8 @@ class Consultation(models.Model):
 
     reference = models.CharField(_("reference"), max_length=24, unique=True)
     area = models.ForeignKey("core.Area", on_delete=models.PROTECT, related_name="+")
+    # The areas the draft affects (codes, within `area`'s subtree); empty: the whole area.
+    affected = models.JSONField(_("areas affected"), default=list, blank=True)
     decision_type = models.CharField(
         _("decision type"), max_length=20, choices=DecisionType.choices, default="other"
     )

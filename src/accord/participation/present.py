@@ -42,8 +42,15 @@ def consultation_detail(c: Consultation, actor: Any = None) -> dict[str, Any]:
     caps = access.consultation_capabilities(actor, c)
     from accord.participation.consultations import facts_of
 
+    from accord.core.models import Area
+
+    names = {
+        a.code: (a.name_zh if is_zh() else a.name_en)
+        for a in Area.objects.filter(code__in=c.affected or [])
+    }
     return {
         **consultation_summary(c),
+        "affected": [{"code": code, "name": names.get(code, code)} for code in c.affected or []],
         "decision_type": c.decision_type,
         "decision_type_label": str(Consultation.DecisionType(c.decision_type).label),
         "title_en": c.title_en,

@@ -34,6 +34,7 @@ class ConsultationIn(Strict):
     short_reason_zh: str = Field("", max_length=2000)
     allow_anonymous: bool = True
     allow_statements: bool = False
+    affected: list[str] = Field(default_factory=list, max_length=200)
     articles: list[ArticleIn] = Field(min_length=1, max_length=200)
 
 
@@ -94,7 +95,13 @@ class ConsultationSummaryOut(Schema):
     period_days: int
 
 
+class AffectedOut(Schema):
+    code: str
+    name: str
+
+
 class ConsultationOut(ConsultationSummaryOut):
+    affected: list[AffectedOut]
     decision_type: str
     decision_type_label: str
     title_en: str

@@ -205,6 +205,22 @@ def workbench(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _areas_below(areas) -> list[tuple[str, str]]:
+    """Townships and communities inside the staff member's areas (for "areas affected")."""
+    from django.db.models import Q
+
+    from accord.core.models import Area
+
+    if not areas:
+        return []
+    q = Q()
+    for a in areas:
+        q |= Q(path__startswith=a.path)
+    rows = Area.objects.filter(q, level__in=["township", "community"]).order_by("path")[:300]
+    zh = present.is_zh()
+    return [(a.code, a.name_zh if zh else a.name_en) for a in rows]
+
+
 def _split_articles(text: str) -> list[str]:
     parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n---\n")]
     return [p for p in parts if p]
@@ -224,13 +240,14 @@ def new_consultation(request: HttpRequest) -> HttpResponse:
         "articles_en": "", "articles_zh": "", "short_reason_en": "", "short_reason_zh": "",
         "opens_on": today.isoformat(), "closes_on": (today + dt.timedelta(days=29)).isoformat(),
         "area": areas[0].code if areas else "", "decision_type": "other",
-        "allow_anonymous": True, "allow_statements": False,
+        "allow_anonymous": True, "allow_statements": False, "affected": [],
     }  # fmt: skip
     error = ""
     if request.method == "POST":
         posted.update({k: request.POST.get(k, "") for k in posted if isinstance(posted[k], str)})
         posted["allow_anonymous"] = request.POST.get("allow_anonymous") == "on"
         posted["allow_statements"] = request.POST.get("allow_statements") == "on"
+        posted["affected"] = request.POST.getlist("affected")[:200]
         en, zh = _split_articles(posted["articles_en"]), _split_articles(posted["articles_zh"])
         try:
             opens, closes = (dt.date.fromisoformat(posted[k]) for k in ("opens_on", "closes_on"))
@@ -248,6 +265,7 @@ def new_consultation(request: HttpRequest) -> HttpResponse:
                     decision_type=posted["decision_type"],
                     short_reason_en=posted["short_reason_en"], short_reason_zh=posted["short_reason_zh"],
                     allow_anonymous=posted["allow_anonymous"], allow_statements=posted["allow_statements"],
+                    affected=tuple(posted["affected"]),
                 )  # fmt: skip
                 try:
                     c = svc.consultation_create(actor=request.user, data=data)
@@ -263,6 +281,7 @@ def new_consultation(request: HttpRequest) -> HttpResponse:
         "participation/new.html",
         {
             "areas": [(a.code, a.name_zh if present.is_zh() else a.name_en) for a in areas],
+            "below": _areas_below(areas),
             "types": [(v, str(label)) for v, label in Consultation.DecisionType.choices],
             "posted": posted,
             "error": error,
