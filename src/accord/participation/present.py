@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from accord.core.models import Area
 from accord.participation import access
 from accord.participation import workflow as wf
 from accord.participation.consultations import min_days
@@ -41,8 +42,6 @@ def consultation_detail(c: Consultation, actor: Any = None) -> dict[str, Any]:
     short = c.period_days < min_days(c.decision_type)
     caps = access.consultation_capabilities(actor, c)
     from accord.participation.consultations import facts_of
-
-    from accord.core.models import Area
 
     names = {
         a.code: (a.name_zh if is_zh() else a.name_en)
