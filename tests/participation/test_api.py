@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.utils import timezone
@@ -139,3 +140,25 @@ def test_comments_are_rate_limited(areas, coordinator, api, settings):
         for i in range(4)
     ]
     assert codes == [201, 201, 201, 429]
+
+
+def put(client, path, data):
+    return client.client.put(
+        client._url(path), data=json.dumps(data), content_type="application/json",
+        headers=client._headers(),
+    )  # fmt: skip
+
+
+def test_edit_draft_only(areas, coordinator, make_user, api_for):
+    staff = api_for(coordinator)
+    ref = staff.post("consultations", body()).json()["reference"]
+    b = body(title_en="Market rules, second draft",
+             articles=[{"body_en": "A.", "body_zh": "甲。"}, {"body_en": "B.", "body_zh": "乙。"}])  # fmt: skip
+    r = put(staff, f"consultations/{ref}", b)
+    assert r.status_code == 200 and r.json()["title_en"] == "Market rules, second draft"
+    assert [a["number"] for a in r.json()["articles"]] == [1, 2]
+    assert put(staff, f"consultations/{ref}", {**b, "area": "T1C1"}).status_code == 422
+    other = api_for(make_user("township_coordinator", areas.t2))
+    assert put(other, f"consultations/{ref}", b).status_code == 404
+    staff.post(f"consultations/{ref}/transitions", {"action": "publish"})
+    assert put(staff, f"consultations/{ref}", b).status_code == 409

@@ -112,3 +112,23 @@ def test_staff_hearing_and_statement_moderation_pages(areas, coordinator):
         "Paint the bridge red"
         not in Client().get(f"/participation/c/{c.reference}/").content.decode()
     )
+
+
+def test_edit_a_draft_page(areas, coordinator):
+    from helpers import draft_input
+
+    from accord.participation import consultations as svc
+
+    c = svc.consultation_create(actor=coordinator, data=draft_input("T1"))
+    staff = login(coordinator)
+    page = staff.get(f"/participation/staff/c/{c.reference}/edit/").content.decode()
+    assert "Parking on pavements is banned." in page and "\n---\n" in page
+    today = timezone.localdate()
+    r = staff.post(f"/participation/staff/c/{c.reference}/edit/", {
+        "decision_type": "other", "title_en": "Parking, second draft", "title_zh": "停车（二稿）",
+        "articles_en": "Only one article now.", "articles_zh": "现只有一条。",
+        "opens_on": today.isoformat(), "closes_on": (today + dt.timedelta(days=29)).isoformat(),
+    })  # fmt: skip
+    assert r.status_code == 302
+    c.refresh_from_db()
+    assert c.title_en == "Parking, second draft" and c.articles.count() == 1 and c.area.code == "T1"

@@ -551,3 +551,29 @@ def suggestion_objects(world: World) -> ObjectRefs:
         foreign={"reference": foreign.reference},
         foreign_markers=["zzforeignsuggestion"],
     )
+
+
+@builder("consultation_draft")
+def consultation_draft_objects(world: World) -> ObjectRefs:
+    """An unpublished draft in T1 and one in T2."""
+    from accord.participation import consultations as p_svc
+
+    today = timezone.localdate()
+
+    def draft(actor: User, area: str, title: str):
+        return p_svc.consultation_create(
+            actor=actor,
+            data=p_svc.ConsultationInput(
+                area=area, title_en=title, title_zh=title, opens_on=today,
+                closes_on=today + dt.timedelta(days=29),
+                articles=(p_svc.ArticleInput(body_en="Draft article.", body_zh="草案条文。"),),
+            ),
+        )  # fmt: skip
+
+    home = draft(world.users[Role.TOWNSHIP_COORDINATOR], "T1", "Home unpublished draft")
+    foreign = draft(t2_staff(world, Role.TOWNSHIP_COORDINATOR), "T2", "zzforeigndraft")
+    return ObjectRefs(
+        home={"reference": home.reference},
+        foreign={"reference": foreign.reference},
+        foreign_markers=["zzforeigndraft"],
+    )

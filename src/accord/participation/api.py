@@ -72,6 +72,21 @@ def get_consultation(request: HttpRequest, reference: str):
     return present.consultation_detail(c, actor)
 
 
+@router.put("/consultations/{reference}", response=ConsultationOut, auth=AUTH)
+def update_draft(request: HttpRequest, reference: str, payload: ConsultationIn):
+    """Replace a draft (staff of the area; 409 once published; the area cannot change)."""
+    c = selectors.consultation_get_managed(actor=request.auth, reference=reference)
+    data = payload.model_dump()
+    articles = tuple(svc.ArticleInput(**a) for a in data.pop("articles"))
+    affected = tuple(data.pop("affected"))
+    c = svc.consultation_update_draft(
+        actor=request.auth,
+        consultation=c,
+        data=svc.ConsultationInput(**data, articles=articles, affected=affected),
+    )
+    return present.consultation_detail(c, request.auth)
+
+
 @router.post("/consultations/{reference}/transitions", response=ConsultationOut, auth=AUTH)
 def transition_consultation(request: HttpRequest, reference: str, payload: ActionIn):
     """publish, close or respond (staff of the area; others: 404). 409 wrong state, 422 a

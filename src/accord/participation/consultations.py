@@ -75,7 +75,8 @@ def _check_text_pair(en: str, zh: str, what: str) -> None:
         raise ValidationFailed(f"{what} is needed in English and in Chinese", code="missing_text")
 
 
-def consultation_create(*, actor: Any, data: ConsultationInput) -> Consultation:
+def _validated(actor: Any, data: ConsultationInput) -> dict[str, Any]:
+    """The checked field values of a draft (403 not staff of the area, 422 a rule)."""
     area = Area.objects.filter(code=data.area).first()
     if area is None:
         raise ValidationFailed(f"unknown area {data.area!r}", code="unknown_area")
@@ -106,43 +107,44 @@ def consultation_create(*, actor: Any, data: ConsultationInput) -> Consultation:
             data.short_reason_zh,
             f"a period under {min_days(data.decision_type)} days needs a public reason; it",
         )
+    return dict(
+        area=area,
+        affected=affected,
+        decision_type=data.decision_type,
+        title_en=data.title_en.strip(),
+        title_zh=data.title_zh.strip(),
+        explanation_en=data.explanation_en,
+        explanation_zh=data.explanation_zh,
+        opens_on=data.opens_on,
+        closes_on=data.closes_on,
+        short_reason_en=data.short_reason_en,
+        short_reason_zh=data.short_reason_zh,
+        allow_anonymous=data.allow_anonymous,
+        allow_statements=data.allow_statements,
+    )
+
+
+def _articles(c: Consultation, data: ConsultationInput) -> None:
+    Article.objects.bulk_create(
+        Article(consultation=c, number=i, heading_en=a.heading_en, heading_zh=a.heading_zh,
+                body_en=a.body_en, body_zh=a.body_zh)
+        for i, a in enumerate(data.articles, start=1)
+    )  # fmt: skip
+
+
+def consultation_create(*, actor: Any, data: ConsultationInput) -> Consultation:
+    fields = _validated(actor, data)
     with transaction.atomic():
-        c = Consultation.objects.create(
-            reference=uuid.uuid4().hex[:20],
-            area=area,
-            affected=affected,
-            decision_type=data.decision_type,
-            title_en=data.title_en.strip(),
-            title_zh=data.title_zh.strip(),
-            explanation_en=data.explanation_en,
-            explanation_zh=data.explanation_zh,
-            opens_on=data.opens_on,
-            closes_on=data.closes_on,
-            short_reason_en=data.short_reason_en,
-            short_reason_zh=data.short_reason_zh,
-            allow_anonymous=data.allow_anonymous,
-            allow_statements=data.allow_statements,
-            created_by=actor,
-        )
+        c = Consultation.objects.create(reference=uuid.uuid4().hex[:20], created_by=actor, **fields)
         c.reference = f"ZQ-{data.opens_on.year}-{c.pk:05d}"
         c.save(update_fields=["reference"])
-        Article.objects.bulk_create(
-            Article(
-                consultation=c,
-                number=i,
-                heading_en=a.heading_en,
-                heading_zh=a.heading_zh,
-                body_en=a.body_en,
-                body_zh=a.body_zh,
-            )
-            for i, a in enumerate(data.articles, start=1)
-        )
+        _articles(c, data)
         audit_record(
             actor=actor,
             action="consultation.create",
             object_type="consultation",
             object_id=c.reference,
-            data={"area": area.code, "articles": len(data.articles), "days": days},
+            data={"area": c.area.code, "articles": len(data.articles), "days": c.period_days},
         )
     return c
 
@@ -276,3 +278,31 @@ def hearing_publish_materials(
             object_id=hearing.pk,
         )
     return hearing
+
+
+def consultation_update_draft(
+    *, actor: Any, consultation: Consultation, data: ConsultationInput
+) -> Consultation:
+    """Replace a draft's texts, dates and articles, with the rules of a new draft; only while
+    it is a draft. The area stays."""
+    if not access.manages_area(actor, consultation.area):
+        raise NotFound(f"no consultation {consultation.reference!r}")
+    if consultation.status != wf.DRAFT:
+        raise Conflict("only a draft can be edited", code="consultation_state")
+    if data.area != consultation.area.code:
+        raise ValidationFailed("the area of a consultation cannot be changed", code="invalid")
+    fields = _validated(actor, data)
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(consultation, name, value)
+        consultation.save()
+        consultation.articles.all().delete()
+        _articles(consultation, data)
+        audit_record(
+            actor=actor,
+            action="consultation.update_draft",
+            object_type="consultation",
+            object_id=consultation.reference,
+            data={"articles": len(data.articles), "days": consultation.period_days},
+        )
+    return consultation

@@ -33,6 +33,7 @@ urlpatterns = [
     path("staff/", views.workbench, name="workbench"),
     path("staff/new/", views.new_consultation, name="new"),
     path("staff/c/<str:reference>/", views.manage, name="manage"),
+    path("staff/c/<str:reference>/edit/", views.edit_consultation, name="edit"),
     path("staff/c/<str:reference>/act/", views.act, name="act"),
     path("staff/c/<str:reference>/dispose/", views.dispose, name="dispose"),
     path("staff/c/<str:reference>/hide/", views.hide, name="hide"),

@@ -228,6 +228,38 @@ def _split_articles(text: str) -> list[str]:
 
 @login_required
 def new_consultation(request: HttpRequest) -> HttpResponse:
+    return _draft_form(request, None)
+
+
+@login_required
+def edit_consultation(request: HttpRequest, reference: str) -> HttpResponse:
+    if (refused := _staff_only(request)) is not None:
+        return refused
+    try:
+        c = selectors.consultation_get_managed(actor=request.user, reference=reference)
+    except NotFound:
+        return _not_found(request)
+    if c.status != wf.DRAFT:
+        return redirect("participation:manage", reference=c.reference)
+    return _draft_form(request, c)
+
+
+def _posted_from(c) -> dict:
+    arts = list(c.articles.all())
+    return {
+        "title_en": c.title_en, "title_zh": c.title_zh,
+        "explanation_en": c.explanation_en, "explanation_zh": c.explanation_zh,
+        "articles_en": "\n---\n".join(a.body_en for a in arts),
+        "articles_zh": "\n---\n".join(a.body_zh for a in arts),
+        "short_reason_en": c.short_reason_en, "short_reason_zh": c.short_reason_zh,
+        "opens_on": c.opens_on.isoformat(), "closes_on": c.closes_on.isoformat(),
+        "area": c.area.code, "decision_type": c.decision_type,
+        "allow_anonymous": c.allow_anonymous, "allow_statements": c.allow_statements,
+        "affected": list(c.affected or []),
+    }  # fmt: skip
+
+
+def _draft_form(request: HttpRequest, existing) -> HttpResponse:
     if (refused := _staff_only(request)) is not None:
         return refused
     areas = sorted(
@@ -242,9 +274,13 @@ def new_consultation(request: HttpRequest) -> HttpResponse:
         "area": areas[0].code if areas else "", "decision_type": "other",
         "allow_anonymous": True, "allow_statements": False, "affected": [],
     }  # fmt: skip
+    if existing is not None:
+        posted = _posted_from(existing)
     error = ""
     if request.method == "POST":
         posted.update({k: request.POST.get(k, "") for k in posted if isinstance(posted[k], str)})
+        if existing is not None:
+            posted["area"] = existing.area.code
         posted["allow_anonymous"] = request.POST.get("allow_anonymous") == "on"
         posted["allow_statements"] = request.POST.get("allow_statements") == "on"
         posted["affected"] = request.POST.getlist("affected")[:200]
@@ -268,7 +304,12 @@ def new_consultation(request: HttpRequest) -> HttpResponse:
                     affected=tuple(posted["affected"]),
                 )  # fmt: skip
                 try:
-                    c = svc.consultation_create(actor=request.user, data=data)
+                    if existing is None:
+                        c = svc.consultation_create(actor=request.user, data=data)
+                    else:
+                        c = svc.consultation_update_draft(
+                            actor=request.user, consultation=existing, data=data
+                        )
                 except DomainError as exc:
                     error = message_for(exc)
                 else:
@@ -285,6 +326,7 @@ def new_consultation(request: HttpRequest) -> HttpResponse:
             "types": [(v, str(label)) for v, label in Consultation.DecisionType.choices],
             "posted": posted,
             "error": error,
+            "editing": existing,
         },
         status=422 if error else 200,
     )
