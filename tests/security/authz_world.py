@@ -574,3 +574,102 @@ def grid_task_objects(world: World) -> ObjectRefs:
         foreign_markers=["zzforeigngrid", "Lin Yuan"],
         private=["Xu Hua", "zzforeigngrid", "Lin Yuan"],
     )
+
+
+# --- participation ------------------------------------------------------------------------------
+
+
+def _consultation(world: World, actor: User, area: str, title: str, comment: str):
+    from accord.participation import comments as p_comments
+    from accord.participation import consultations as p_svc
+    from accord.participation import pseudonyms
+    from accord.participation import statements as p_statements
+
+    today = timezone.localdate()
+    c = p_svc.consultation_create(
+        actor=actor,
+        data=p_svc.ConsultationInput(
+            area=area, title_en=title, title_zh=title, opens_on=today,
+            closes_on=today + dt.timedelta(days=29), allow_statements=True,
+            articles=(p_svc.ArticleInput(body_en="Article one.", body_zh="第一条。"),),
+        ),
+    )  # fmt: skip
+    c = p_svc.consultation_transition(actor=actor, consultation=c, action="publish")
+    m = p_comments.comment_create(
+        actor=world.users[Role.RESIDENT] if area == "T1" else None, consultation=c, text=comment
+    )
+    stmts = [
+        p_statements.statement_add(consultation=c, pseudonym=f"a{i}", text=f"Statement {i}")
+        for i in range(2)
+    ]
+    for i in range(3):
+        p = pseudonyms.pseudonym(c.salt, session_id=f"authz-{i}")
+        for s in stmts:
+            p_statements.vote_cast(consultation=c, statement_id=s.pk, pseudonym=p, value=1)
+    h = p_svc.hearing_schedule(
+        actor=actor, consultation=c, held_at=timezone.now() + dt.timedelta(days=20), place="Hall"
+    )
+    return {
+        "reference": c.reference,
+        "comment_id": m.pk,
+        "statement_id": stmts[0].pk,
+        "hearing_id": h.pk,
+    }
+
+
+@builder("consultation")
+def consultation_objects(world: World) -> ObjectRefs:
+    """An open consultation with an opinion map in T1 (a comment by the resident) and one in
+    T2 (an anonymous comment), each published by a coordinator of its township."""
+    home = _consultation(world, world.users[Role.TOWNSHIP_COORDINATOR], "T1",
+                         "Home draft on parking", "Home comment: Liu Yang parks on the pavement")  # fmt: skip
+    foreign = _consultation(world, t2_staff(world, Role.TOWNSHIP_COORDINATOR), "T2",
+                            "zzforeignconsultation", "Foreign comment: zzforeigncomment by Ma Li")  # fmt: skip
+    return ObjectRefs(
+        home=home,
+        foreign=foreign,
+        foreign_markers=["zzforeignconsultation", "zzforeigncomment"],
+        private=["Liu Yang parks on the pavement", "zzforeigncomment by Ma Li"],
+    )
+
+
+@builder("suggestion")
+def suggestion_objects(world: World) -> ObjectRefs:
+    """A suggestion in T1C1 (by the resident) and one in T2C1 (anonymous), not yet answered."""
+    from accord.participation import suggestions as p_sug
+
+    home = p_sug.suggestion_create(actor=world.users[Role.RESIDENT], area="T1C1",
+                                   title="Home benches", text="Benches by the river")  # fmt: skip
+    foreign = p_sug.suggestion_create(actor=None, area="T2C1", title="zzforeignsuggestion",
+                                      text="Lights on the bridge")  # fmt: skip
+    return ObjectRefs(
+        home={"reference": home.reference},
+        foreign={"reference": foreign.reference},
+        foreign_markers=["zzforeignsuggestion"],
+    )
+
+
+@builder("consultation_draft")
+def consultation_draft_objects(world: World) -> ObjectRefs:
+    """An unpublished draft in T1 and one in T2."""
+    from accord.participation import consultations as p_svc
+
+    today = timezone.localdate()
+
+    def draft(actor: User, area: str, title: str):
+        return p_svc.consultation_create(
+            actor=actor,
+            data=p_svc.ConsultationInput(
+                area=area, title_en=title, title_zh=title, opens_on=today,
+                closes_on=today + dt.timedelta(days=29),
+                articles=(p_svc.ArticleInput(body_en="Draft article.", body_zh="草案条文。"),),
+            ),
+        )  # fmt: skip
+
+    home = draft(world.users[Role.TOWNSHIP_COORDINATOR], "T1", "Home unpublished draft")
+    foreign = draft(t2_staff(world, Role.TOWNSHIP_COORDINATOR), "T2", "zzforeigndraft")
+    return ObjectRefs(
+        home={"reference": home.reference},
+        foreign={"reference": foreign.reference},
+        foreign_markers=["zzforeigndraft"],
+    )

@@ -1,4 +1,5 @@
-"""Command line for analysts: run a detector on any CSV of counts.
+"""Command line for analysts: run a detector on any CSV of counts (and, with ``opinion``, an
+opinion map of a CSV of votes: see :mod:`accord.analytics.opinion_cli`).
 
     python -m accord.analytics detect --method noufaily --input counts.csv --range 300:312 \\
         [--b 5 --w 3 --alpha 0.01 ...] [--freq 52] --out alarms.csv
@@ -28,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from accord.analytics import methods
+from accord.analytics import methods, opinion_cli
 from accord.analytics.series import CountSeries
 
 PROG = "python -m accord.analytics"
@@ -40,7 +41,9 @@ class InputError(ValueError):
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog=PROG, description="Aberration detection on count series.")
+    p = argparse.ArgumentParser(
+        prog=PROG, description="Aberration detection on count series; opinion maps of votes."
+    )
     sub = p.add_subparsers(dest="command", required=True)
     d = sub.add_parser(
         "detect",
@@ -54,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--range", required=True, dest="range_", metavar="FIRST:LAST")
     d.add_argument("--out", required=True, help="output CSV (series,t,alarm,upperbound,expected)")
     d.add_argument("--freq", type=float, default=52.0, help="periods per year (default 52)")
+    opinion_cli.add_parser(sub, InputError)
     return p
 
 
@@ -246,11 +250,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "detect":
             detect_command(args, extra)
+        elif args.command == "opinion":
+            if extra:
+                raise InputError(f"unexpected argument {extra[0]!r}")
+            opinion_cli.opinion_command(args, InputError)
     except (InputError, ValueError, NotImplementedError, np.linalg.LinAlgError) as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
         print(f"{PROG}: error: {message}", file=sys.stderr)
         return 2
     except ImportError as exc:  # a method whose module is not installed in this build
-        print(f"{PROG}: error: method {args.method!r} is not available ({exc})", file=sys.stderr)
+        what = f"method {args.method!r}" if args.command == "detect" else args.command
+        print(f"{PROG}: error: {what} is not available ({exc})", file=sys.stderr)
         return 2
     return 0

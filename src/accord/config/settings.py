@@ -506,3 +506,40 @@ ACCORD_SMS_HTTP_URL = os.environ.get("ACCORD_SMS_HTTP_URL", "")
 ACCORD_SMS_HTTP_TOKEN = os.environ.get("ACCORD_SMS_HTTP_TOKEN", "")
 # How many times a notification is tried before it is recorded as failed.
 ACCORD_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("ACCORD_NOTIFY_MAX_ATTEMPTS", "4"))
+# --- Participation (docs/participation.md) ----------------------------------------------------
+# Minimum comment period in days per decision type; a shorter one needs a public reason
+# (State Council Order 713, art. 15: "generally not less than 30 days").
+ACCORD_CONSULTATION_MIN_DAYS = {
+    "major_decision": int(os.environ.get("ACCORD_CONSULTATION_MIN_DAYS_MAJOR", "30")),
+    "regulation": int(os.environ.get("ACCORD_CONSULTATION_MIN_DAYS_REGULATION", "30")),
+    "plan": int(os.environ.get("ACCORD_CONSULTATION_MIN_DAYS_PLAN", "30")),
+    "other": int(os.environ.get("ACCORD_CONSULTATION_MIN_DAYS_OTHER", "30")),
+}
+# Hearing materials must be public at least this many days before the hearing (art. 16).
+ACCORD_HEARING_NOTICE_DAYS = int(os.environ.get("ACCORD_HEARING_NOTICE_DAYS", "7"))
+# Working days the responsible unit has to answer a suggestion.
+ACCORD_SUGGESTION_ANSWER_WORKING_DAYS = int(os.environ.get("ACCORD_SUGGESTION_ANSWER_DAYS", "15"))
+# Co-signatures above which a suggestion needs a point-by-point reply before it is answered.
+ACCORD_SUGGESTION_COSIGN_THRESHOLD = int(os.environ.get("ACCORD_SUGGESTION_COSIGN_THRESHOLD", "50"))
+# Opinion-map groups smaller than this are not shown.
+ACCORD_OPINION_MIN_GROUP = int(os.environ.get("ACCORD_OPINION_MIN_GROUP", "5"))
+# Rate limits of residents' participation writes (per account or address; ACCORD_RATE_LIMITS
+# may override "participation" and "vote"): comments, statements, suggestions; votes, co-signs.
+# (A path's URL name is that of its first operation, the GET; only POSTs are counted.)
+ACCORD_RATE_LIMITS.setdefault("participation", (30, 3600))
+ACCORD_RATE_LIMITS.setdefault("vote", (600, 3600))
+ACCORD_RATE_LIMITED_VIEWS.update(
+    {
+        "api:list_comments": "participation",
+        "participation:comment": "participation",
+        "api:list_statements": "participation",
+        "participation:statement": "participation",
+        "api:list_suggestions": "participation",
+        "participation:suggestions": "participation",
+        "api:vote": "vote",
+        "participation:vote": "vote",
+        "api:cosign_suggestion": "vote",
+        "participation:suggestion_cosign": "vote",
+    }
+)
+# --- end of participation block ---------------------------------------------------------------

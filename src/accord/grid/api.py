@@ -9,7 +9,7 @@ from ninja import Router, Status
 from accord.accounts.apiauth import AUTH
 from accord.core.errors import Forbidden
 from accord.grid import access, selectors, sync, tasks
-from accord.grid.schemas import ReassignIn, SyncIn, TaskIn, TaskTransitionIn
+from accord.grid.schemas import GridTaskIn, ReassignIn, SyncIn, TaskTransitionIn
 
 router = Router(tags=["grid"])
 
@@ -36,7 +36,7 @@ def list_tasks(request: HttpRequest):
 
 
 @router.post("/grid/tasks", response={201: dict}, auth=AUTH)
-def create_task(request: HttpRequest, payload: TaskIn):
+def create_task(request: HttpRequest, payload: GridTaskIn):
     task = tasks.task_create(actor=request.auth, **payload.model_dump())
     return Status(201, selectors.task_dict(task, request.auth))
 

@@ -20,7 +20,7 @@ class SyncIn(Strict):
     items: list[SyncItemIn] = Field(max_length=100)
 
 
-class TaskIn(Strict):
+class GridTaskIn(Strict):
     area: str = Field(min_length=1, max_length=32)
     task_type: str = Field(min_length=1, max_length=24)
     note: str = Field("", max_length=2000)
