@@ -161,6 +161,8 @@ def case_create_with_attachments(
     neither the case nor any file remains."""
     if len(files) > settings.ACCORD_UPLOAD_MAX_FILES:
         raise ValidationFailed("too many files", code="too_many_files")
+    if not files:
+        return case_create(actor=actor, data=data)  # nothing to keep together: group commit
     written: list[str] = []
     try:
         with transaction.atomic():
