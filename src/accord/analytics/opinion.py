@@ -383,11 +383,11 @@ def _statement_stats(
                         )
             cands.sort(key=lambda t: (-t[0], t[1], t[2]))
             seen: set[int] = set()
-            for _score, s, direction, ratio, z in cands:
+            for _score, s, direction, rep_ratio, rep_z in cands:
                 if s in seen:
                     continue
                 seen.add(s)
-                reps.append(Representative(g, s, direction, round(ratio, 6), round(z, 6)))
+                reps.append(Representative(g, s, direction, round(rep_ratio, 6), round(rep_z, 6)))
                 if len(seen) >= ctl.repr_per_group:
                     break
     return tuple(reps), tuple(consensus)
