@@ -29,6 +29,7 @@ demo: install
 	$(BIN)/accord backfill-indicators --if-empty
 	$(BIN)/accord detect --weeks 12 --replay-groups 60 --if-empty
 	$(BIN)/accord resolution-seed-demo --if-empty
+	$(BIN)/accord wellbeing-seed-demo --if-empty
 	@echo "Serving Accord on http://$(HOST)  (Ctrl-C to stop)"
 	$(BIN)/accord runserver $(HOST)
 
