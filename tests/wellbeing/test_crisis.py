@@ -135,3 +135,11 @@ def test_state_table_walk():
                 assert exc.value.kind == "state"
             else:
                 assert ALERT.check(action, facts, t.who).target == t.target
+
+
+def test_area_without_any_rota_calls_every_unit_head(network, areas):
+    from accord.wellbeing.models import OnCall
+
+    OnCall.objects.all().delete()
+    alert = raise_at(areas.city, key="norota")
+    assert called(alert, 0) == {"head_t1"}  # never nobody

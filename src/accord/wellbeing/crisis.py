@@ -63,6 +63,18 @@ def calls_at(rota: list[OnCall], step: int) -> list[int]:
     return out
 
 
+def who_to_call(area: Area, step: int) -> list[int]:
+    """The people called at `step`; where no rota covers the area (a deployment gap), every
+    unit head is called, so that no alert ever goes to nobody."""
+    called = calls_at(rota_for(area), step)
+    if not called:
+        from accord.wellbeing.models import Unit
+
+        heads = Unit.objects.filter(active=True, head__isnull=False).order_by("code")
+        called = list(dict.fromkeys(heads.values_list("head_id", flat=True)))
+    return called
+
+
 def _steps(alert: CrisisAlert, step: int, action: str, at, user_ids, actor=None) -> None:
     rows = [
         AlertStep(alert=alert, step=step, action=action, at=at, notified_id=uid, actor=actor)
@@ -93,7 +105,7 @@ def alert_raise(
             alert.save()
     except IntegrityError:
         return CrisisAlert.objects.get(submission_key=submission_key)
-    called = calls_at(rota_for(area), 0)
+    called = who_to_call(area, 0)
     _steps(alert, 0, "raise", now, called)
     audit_record(
         actor=None, action="wellbeing.alert.raise", object_type="crisis_alert",
@@ -123,7 +135,7 @@ def alerts_escalate_due(*, now=None, limit: int = 500) -> list[str]:
             if not moved:
                 continue  # acknowledged meanwhile, or another worker took this step
             alert = CrisisAlert.objects.select_related("area").get(pk=pk)
-            called = calls_at(rota_for(alert.area), step + 1)
+            called = who_to_call(alert.area, step + 1)
             _steps(alert, step + 1, "escalate", now, called)
             audit_record(
                 actor=None, action="wellbeing.alert.escalate", object_type="crisis_alert",

@@ -83,6 +83,7 @@ class Command(BaseCommand):
                    "12356心理援助热线", phone="12356", hours={"always": True},
                    languages=["zh", "en"], services=["phone"], capacity=0)  # fmt: skip
         logins = []
+        city_rota = []
         for county in Area.objects.filter(parent=city).order_by("path"):
             head = User.objects.filter(
                 memberships__role=Role.COUNSELOR, memberships__area=county
@@ -96,6 +97,7 @@ class Command(BaseCommand):
             )  # fmt: skip
             if head:
                 Counsellor.objects.get_or_create(user=head, unit=hospital)
+                city_rota.append((head, hospital))
             for i, town in enumerate(Area.objects.filter(parent=county).order_by("path")):
                 slug = _slug(town, Role.MEDIATOR) or town.code.lower()
                 station = self._unit(
@@ -125,6 +127,10 @@ class Command(BaseCommand):
                                "Harbour social-work service centre", "港湾社会工作服务中心",
                                phone="100-0000-0004", hours=EVENINGS, languages=["zh"],
                                services=["phone", "online"], capacity=10)  # fmt: skip
+        # alerts from someone who named no area: the county counsellors, in turn
+        for pos, (user, unit) in enumerate(city_rota, start=1):
+            OnCall.objects.get_or_create(area=city, position=pos,
+                                         defaults={"user": user, "unit": unit})  # fmt: skip
         return logins
 
     def _activity(self, city: Area) -> None:
