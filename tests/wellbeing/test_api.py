@@ -109,3 +109,12 @@ def test_request_goes_to_the_nearest_unit_queue(network, areas, api, api_for, ma
     )
     assert sched.status_code == 200, sched.content
     assert CounsellingRequest.objects.get().counsellor == network.c2
+
+
+def test_requests_are_routed_to_a_station_before_a_school_office(network, areas, api):
+    from accord.wellbeing.models import Unit
+
+    Unit.objects.create(code="A-SCHOOL", kind="school", name_en="School", name_zh="学校",
+                        area=areas.t1, hours={"always": True}, services=["in_person"])  # fmt: skip
+    r = api.post("wellbeing/requests", {"area": "T1C1", "mode": "in_person", "contact": "1"})
+    assert r.json()["unit"] == "U-T1"

@@ -28,18 +28,23 @@ from accord.wellbeing.models import (
 )
 from accord.wellbeing.workflow import REQUEST, RequestFacts
 
+EXCLUDED = ("hotline", "school")
+KIND_ORDER = {"station": 0, "social_work": 1, "hospital": 2}
+
 
 def unit_for(area: Area, mode: str) -> Unit | None:
     """The nearest active unit offering `mode`: in the area itself, else the closest area
-    above it (hotlines are excluded: they take calls, not requests)."""
+    above it; in one area a community station first, then a social-work organisation, then
+    a hospital department (hotlines take calls, not requests; school counselling offices
+    serve their own students)."""
     chain = list(reversed(area.ancestors()))
     units = [
         u
-        for u in Unit.objects.filter(area__in=chain, active=True).exclude(kind="hotline")
+        for u in Unit.objects.filter(area__in=chain, active=True).exclude(kind__in=EXCLUDED)
         if mode in (u.services or [])
     ]
     rank = {a.pk: i for i, a in enumerate(chain)}
-    units.sort(key=lambda u: (rank[u.area_id], u.code))
+    units.sort(key=lambda u: (rank[u.area_id], KIND_ORDER.get(u.kind, 9), u.code))
     return units[0] if units else None
 
 
