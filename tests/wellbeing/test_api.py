@@ -118,3 +118,21 @@ def test_requests_are_routed_to_a_station_before_a_school_office(network, areas,
                         area=areas.t1, hours={"always": True}, services=["in_person"])  # fmt: skip
     r = api.post("wellbeing/requests", {"area": "T1C1", "mode": "in_person", "contact": "1"})
     assert r.json()["unit"] == "U-T1"
+
+
+def test_aggregates_suppress_small_cells_and_stay_in_jurisdiction(network, areas, api, api_for,
+                                                                   make_user):  # fmt: skip
+    for i in range(12):
+        api.post("wellbeing/danger", {"area": "T1C1"})
+    for i in range(3):
+        api.post("wellbeing/danger", {"area": "T2C1"})
+    analyst = make_user("analyst", areas.county)
+    rows = api_for(analyst).get("wellbeing/aggregates").json()["rows"]
+    alerts = {r["area"]: r for r in rows if r["measure"] == "crisis_alerts"}
+    assert alerts["T1"]["count"] == 12 and not alerts["T1"]["suppressed"]
+    assert alerts["T2"]["count"] is None and alerts["T2"]["suppressed"]
+    t1_analyst = make_user("analyst", areas.t1, username="a_t1")
+    mine = api_for(t1_analyst).get("wellbeing/aggregates").json()["rows"]
+    assert {r["area"] for r in mine} == {"T1"}
+    assert api_for(make_user("mediator", areas.t1)).get("wellbeing/aggregates").status_code == 403
+    assert "contact" not in str(rows) and "reference" not in str(rows)

@@ -127,3 +127,17 @@ def wellbeing_alert_transition(request: HttpRequest, reference: str, payload: Al
         actor=actor, reference=reference, action=payload.action, note=payload.note
     )
     return present.alert(a, actor)
+
+
+@router.get("/wellbeing/aggregates", auth=AUTH)
+def wellbeing_aggregates(request: HttpRequest, weeks: int = 12):
+    """Weekly counts by township (cells under 10 suppressed): analysts and counsellors."""
+    from accord.accounts.models import Role
+    from accord.accounts.permissions import roles_of
+    from accord.wellbeing import aggregates
+
+    if not roles_of(request.user) & {Role.ANALYST, Role.COUNSELOR}:
+        raise Forbidden("analysts and counsellors only", code="forbidden")
+    weeks = max(1, min(weeks, 104))
+    return {"min_cell": aggregates.settings.ACCORD_WELLBEING_MIN_CELL,
+            "rows": aggregates.weekly(actor=request.user, weeks=weeks)}  # fmt: skip

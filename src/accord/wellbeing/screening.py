@@ -79,6 +79,8 @@ def screening_submit(
         raise ValidationFailed("difficulty must be 0, 1, 2 or 3", code="invalid_answers")
     if consent and consent_by not in CONSENT_BY:
         raise ValidationFailed("consent is given by 'self' or by a 'guardian'")
+    if result.total == 0:
+        difficulty = None  # asked only when a problem was checked
     if not result.crisis and not consent:
         return Submitted(result, None, "", None)  # scored and discarded: nothing written
     now = now or timezone.now()
