@@ -122,9 +122,9 @@ def test_requests_are_routed_to_a_station_before_a_school_office(network, areas,
 
 def test_aggregates_suppress_small_cells_and_stay_in_jurisdiction(network, areas, api, api_for,
                                                                    make_user):  # fmt: skip
-    for i in range(12):
+    for _ in range(12):
         api.post("wellbeing/danger", {"area": "T1C1"})
-    for i in range(3):
+    for _ in range(3):
         api.post("wellbeing/danger", {"area": "T2C1"})
     analyst = make_user("analyst", areas.county)
     rows = api_for(analyst).get("wellbeing/aggregates").json()["rows"]
