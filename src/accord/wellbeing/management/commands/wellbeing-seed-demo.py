@@ -66,6 +66,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             logins = self._network(city)
             self._activity(city)
+            self._history(city)
         self.stdout.write(f"wellbeing demo: {Unit.objects.count()} units, "
                           f"{OnCall.objects.count()} rota places, "
                           f"{CrisisAlert.objects.count()} crisis alerts")  # fmt: skip
@@ -132,6 +133,33 @@ class Command(BaseCommand):
             OnCall.objects.get_or_create(area=city, position=pos,
                                          defaults={"user": user, "unit": unit})  # fmt: skip
         return logins
+
+    def _history(self, city: Area) -> None:
+        """Synthetic history for the weekly aggregates: closed alerts (no contact, no
+        answers) in the last 8 weeks, 4-18 a week per township of the first district, so
+        that some cells show and some are suppressed."""
+        import random
+        import secrets
+
+        from accord.core.audit import audit_record
+
+        rnd = random.Random(7)
+        now = timezone.now()
+        rows = []
+        towns = Area.objects.filter(level="township", path__startswith=city.path).order_by("path")
+        for town in towns[:3]:
+            for week in range(1, 9):
+                for _ in range(rnd.randint(4, 18)):
+                    at = now - dt.timedelta(weeks=week, hours=rnd.randint(0, 160))
+                    rows.append(CrisisAlert(
+                        reference="WB-" + secrets.token_hex(5).upper(),
+                        submission_key=f"demo-history-{secrets.token_hex(8)}", area=town,
+                        level=rnd.choice(["urgent", "high"]), source="screening",
+                        status="resolved", raised_at=at, acknowledged_at=at, closed_at=at,
+                    ))  # fmt: skip
+        CrisisAlert.objects.bulk_create(rows)
+        audit_record(actor=None, action="wellbeing.demo.history", object_type="crisis_alert",
+                     object_id=str(len(rows)), data={"count": len(rows)})  # fmt: skip
 
     def _activity(self, city: Area) -> None:
         """One crisis alert in each state and a few requests, in the first township."""
