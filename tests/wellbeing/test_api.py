@@ -136,3 +136,16 @@ def test_aggregates_suppress_small_cells_and_stay_in_jurisdiction(network, areas
     assert {r["area"] for r in mine} == {"T1"}
     assert api_for(make_user("mediator", areas.t1)).get("wellbeing/aggregates").status_code == 403
     assert "contact" not in str(rows) and "reference" not in str(rows)
+
+
+def test_fhir_export_of_ones_own_screening(network, api):
+    r = api.post("wellbeing/screenings", {"instrument": "phq9", "answers": [1, 2, 0, 0, 1, 0, 0, 0, 0],
+                                          "difficulty": 1, "consent": True})  # fmt: skip
+    code = r.json()["withdraw_code"]
+    fhir = api.post("wellbeing/screenings/export", {"code": code}).json()
+    assert fhir["resourceType"] == "QuestionnaireResponse" and fhir["status"] == "completed"
+    assert fhir["questionnaire"].endswith("44249-1")
+    values = {i["linkId"]: i["answer"][0]["valueInteger"] for i in fhir["item"]}
+    assert values["phq9-2"] == 2 and values["phq9-difficulty"] == 1 and values["phq9-total"] == 4
+    assert api.post("wellbeing/screenings/export", {"code": "NOTACODE"}).status_code == 404
+    assert AccessEvent.objects.filter(action="wellbeing.screening.export").count() == 1

@@ -141,3 +141,10 @@ def wellbeing_aggregates(request: HttpRequest, weeks: int = 12):
     weeks = max(1, min(weeks, 104))
     return {"min_cell": aggregates.settings.ACCORD_WELLBEING_MIN_CELL,
             "rows": aggregates.weekly(actor=request.user, weeks=weeks)}  # fmt: skip
+
+
+@router.post("/wellbeing/screenings/export", auth=None)
+def wellbeing_screening_export(request: HttpRequest, payload: WithdrawIn):
+    """One's own stored screening as a FHIR R4 QuestionnaireResponse (by the code shown at
+    storage); each export is an access event."""
+    return screening.screening_export(code=payload.code)

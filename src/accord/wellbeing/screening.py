@@ -134,6 +134,23 @@ def screening_withdraw(*, actor, code: str = "", screening_id: int | None = None
     return len(ids)
 
 
+def screening_export(*, code: str) -> dict:
+    """The person's own stored screening (by its withdrawal code) as FHIR."""
+    from accord.core.audit import access_record
+    from accord.wellbeing.fhir import questionnaire_response
+
+    s = Screening.objects.filter(withdraw_hash=hash_code(code)).first() if code else None
+    if s is None:
+        raise NotFound("no stored screening matches")
+    data = json.loads(s.answers)
+    access_record(actor=None, action="wellbeing.screening.export", object_type="screening",
+                  object_id=s.pk)  # fmt: skip
+    return questionnaire_response(
+        instrument=s.instrument, items=data["items"], difficulty=data.get("difficulty"),
+        total=s.total, authored=s.created_at,
+    )  # fmt: skip
+
+
 def danger_raise(*, actor, area: Area | None, contact: str = "", submission_key: str = ""):
     """'I am in danger': an urgent alert at once (the page shows 12356 and 120 at once)."""
     with transaction.atomic():
