@@ -143,3 +143,20 @@ def test_area_without_any_rota_calls_every_unit_head(network, areas):
     OnCall.objects.all().delete()
     alert = raise_at(areas.city, key="norota")
     assert called(alert, 0) == {"head_t1"}  # never nobody
+
+
+def test_task_and_command_escalate_what_is_due(network, areas, settings):
+    import io
+
+    from django.core.management import call_command
+
+    from accord.wellbeing.tasks import escalate_crisis_alerts
+
+    settings.ACCORD_WELLBEING_ACK_MINUTES = 0  # due at once
+    a = raise_at(areas.t1, when=timezone.now(), key="t1")
+    out = escalate_crisis_alerts.call(reschedule=False)
+    assert out["escalated"] == [a.reference]
+    b = raise_at(areas.t1, when=timezone.now(), key="t2")
+    buf = io.StringIO()
+    call_command("wellbeing-escalate", stdout=buf)
+    assert b.reference in buf.getvalue()
