@@ -32,6 +32,7 @@ demo: install
 	$(BIN)/accord safety-seed-demo --if-empty
 	$(BIN)/accord grid-seed-demo --if-empty
 	$(BIN)/accord participation-seed-demo --if-empty
+	$(BIN)/accord wellbeing-seed-demo --if-empty
 	@echo "Serving Accord on http://$(HOST)  (Ctrl-C to stop)"
 	$(BIN)/accord runserver $(HOST)
 

@@ -60,6 +60,7 @@ def server(chromium_path, tmp_path_factory) -> Iterator[str]:
     subprocess.run([accord, "safety-seed-demo", "--if-empty", "-v", "0"], env=env, check=True)
     subprocess.run([accord, "grid-seed-demo", "--if-empty", "-v", "0"], env=env, check=True)
     subprocess.run([accord, "participation-seed-demo", "--if-empty"], env=env, check=True)
+    subprocess.run([accord, "wellbeing-seed-demo", "--if-empty", "-v", "0"], env=env, check=True)
     port = _free_port()
     log = open(data / "server.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(

@@ -673,3 +673,52 @@ def consultation_draft_objects(world: World) -> ObjectRefs:
         foreign={"reference": foreign.reference},
         foreign_markers=["zzforeigndraft"],
     )
+
+
+# --- wellbeing ---
+@builder("wb_request")
+def wb_request(world: World) -> ObjectRefs:
+    """A counselling unit in T1 (the test counsellor works there and is on call) and one in
+    T2; a request in each; a consented anonymous screening (its withdrawal code)."""
+    from accord.wellbeing import counselling, screening
+    from accord.wellbeing.models import Counsellor, OnCall, Unit
+
+    me = world.users[Role.COUNSELOR]
+    them = t2_staff(world, Role.COUNSELOR)
+    units = {}
+    for key, area, user in (("home", world.areas.t1, me), ("foreign", world.areas.t2, them)):
+        unit = Unit.objects.create(
+            code=f"AUTHZ-{key}", kind="station", name_en=f"Authz {key}", name_zh=f"授权{key}",
+            area=area, hours={"always": True}, services=["phone", "in_person"], capacity=5,
+        )  # fmt: skip
+        Counsellor.objects.create(user=user, unit=unit)
+        OnCall.objects.create(area=area, position=1, user=user, unit=unit)
+        units[key] = unit
+    home = counselling.request_create(actor=None, area=world.areas.t1c1, mode="phone",
+                                      contact="100-0000-0011", name="Wu Home")  # fmt: skip
+    foreign = counselling.request_create(actor=None, area=world.areas.t2c1, mode="phone",
+                                         contact="100-0000-0099", name="Zzforeignname")  # fmt: skip
+    stored = screening.screening_submit(actor=None, instrument="phq9", answers=[1] * 8 + [0],
+                                        consent=True)  # fmt: skip
+    common = {"instrument": "phq9", "code": stored.withdraw_code}
+    return ObjectRefs(
+        home={"reference": home.reference, **common},
+        foreign={"reference": foreign.reference, **common},
+        foreign_markers=[foreign.reference, "Zzforeignname"],
+        private=["Wu Home", "Zzforeignname", "100-0000-0011", "100-0000-0099"],
+    )
+
+
+@builder("crisis_alert")
+def wb_crisis_alert(world: World) -> ObjectRefs:
+    from accord.wellbeing.screening import danger_raise
+
+    world.objects("wb_request")  # the units and the rota
+    home = danger_raise(actor=None, area=world.areas.t1c1, contact="100-0000-0021")
+    foreign = danger_raise(actor=None, area=world.areas.t2c1, contact="100-0000-0029")
+    return ObjectRefs(
+        home={"reference": home.reference},
+        foreign={"reference": foreign.reference},
+        foreign_markers=[foreign.reference, "100-0000-0029"],
+        private=["100-0000-0021", "100-0000-0029"],
+    )

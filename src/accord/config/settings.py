@@ -543,3 +543,26 @@ ACCORD_RATE_LIMITED_VIEWS.update(
     }
 )
 # --- end of participation block ---------------------------------------------------------------
+# --- Wellbeing (docs/wellbeing.md) ---------------------------------------------------------
+# The national psychological assistance hotline shown on every "Help now" page.
+ACCORD_WELLBEING_HOTLINE = os.environ.get("ACCORD_WELLBEING_HOTLINE", "12356")
+# The emergency number (ambulance) shown beside it.
+ACCORD_EMERGENCY_NUMBER = os.environ.get("ACCORD_EMERGENCY_NUMBER", "120")
+# Minutes an on-call counsellor has to acknowledge a crisis alert before it escalates.
+ACCORD_WELLBEING_ACK_MINUTES = float(os.environ.get("ACCORD_WELLBEING_ACK_MINUTES", "15"))
+# Seconds between runs of the queued escalation task (it re-queues itself).
+ACCORD_WELLBEING_ESCALATE_EVERY = int(os.environ.get("ACCORD_WELLBEING_ESCALATE_EVERY", "60"))
+# PHQ-9 / GAD-7 band cut-offs ("" = the published 5,10,15,20 / 5,10,15); local validation may differ.
+ACCORD_WELLBEING_PHQ9_CUTOFFS = os.environ.get("ACCORD_WELLBEING_PHQ9_CUTOFFS", "")
+ACCORD_WELLBEING_GAD7_CUTOFFS = os.environ.get("ACCORD_WELLBEING_GAD7_CUTOFFS", "")
+# Smallest cell shown in wellbeing aggregates.
+ACCORD_WELLBEING_MIN_CELL = int(os.environ.get("ACCORD_WELLBEING_MIN_CELL", "10"))
+# Days a consented screening is kept (`accord purge` deletes older ones).
+ACCORD_RETENTION_DAYS["wellbeing_screening"] = int(
+    os.environ.get("ACCORD_RETENTION_WELLBEING_SCREENING_DAYS", "365")
+)
+# Counselling requests from one address (or user) per window (the danger button is never limited).
+ACCORD_RATE_LIMITS.setdefault("wellbeing_request", (20, 3600))
+ACCORD_RATE_LIMITED_VIEWS.update(
+    {"wellbeing:request": "wellbeing_request", "api:wellbeing_request_create": "wellbeing_request"}
+)
