@@ -1,6 +1,7 @@
 """The grid worker's offline workbench on a phone: three disputes filed with no network are
 kept on the phone and sent on reconnect; exactly three cases appear, and a replay of the same
-sync adds none. The newcomers' page in Chinese."""
+sync adds none. A dispute and a hazard filed offline: one case and one hazard appear, once.
+The newcomers' page in Chinese."""
 
 from __future__ import annotations
 
@@ -101,6 +102,80 @@ def test_offline_filing_syncs_once(server, contexts):
     staff = contexts().page()
     login(staff, server, "mediator.qingshi", r"/cases/")
     assert matching_cases(staff, server) == 3
+
+
+def my_hazards(page, base: str) -> list[str]:
+    rows = page.evaluate(
+        "async (url) => (await fetch(url, {headers: {Accept: 'application/json'}})).json()",
+        f"{base}/api/v1/safety/hazards?limit=500",
+    )
+    return [r["reference"] for r in rows]
+
+
+def test_offline_dispute_and_hazard_sync_once(server, contexts):
+    marker = "zzgridhazard"
+    ctx = contexts(**PHONE)
+    page = ctx.page()
+    login(page, server, "grid.qingshi", r"/$")
+    page.goto(f"{server}/grid/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    wait_until(page, "document.querySelectorAll('#hazard-sector option').length > 0")
+    before = my_hazards(page, server)
+
+    ctx.context.set_offline(True)
+    wait_until(page, "!navigator.onLine")
+    page.reload()
+    # Offline, the sectors come from the encrypted copy of the reference data on the phone.
+    wait_until(page, "document.querySelectorAll('#hazard-sector option').length > 0")
+    wait_until(page, "document.querySelectorAll('#case-category option').length === 12")
+    page.select_option("#case-category", "neighbour")
+    page.fill("#case-description", f"{marker}: water leaks from the flat above into mine.")
+    page.fill("#case-name", "Resident H")
+    page.click("#form-case button[type=submit]")
+    wait_until(page, "document.querySelectorAll('#queue-list li').length === 1")
+    sector = page.locator("#hazard-sector option").first.get_attribute("value")
+    page.select_option("#hazard-sector", sector)
+    page.fill("#hazard-address", "Lane 3, behind the market")
+    page.fill("#hazard-description", f"{marker}: gas cylinders stacked in the corridor.")
+    page.click("#form-hazard button[type=submit]")
+    wait_until(page, "document.querySelectorAll('#queue-list li[data-state=pending]').length === 2")
+    assert "Hazard" in page.inner_text("#queue-list")
+    stored = page.evaluate(
+        """() => new Promise((ok) => { const r = indexedDB.open('accord-grid');
+        r.onsuccess = () => { const q = r.result.transaction('queue').objectStore('queue').getAll();
+        q.onsuccess = () => ok(JSON.stringify(q.result.map(i => Array.from(i.box.ct)))); }; })"""
+    )
+    assert "cylinders" not in stored
+
+    with page.expect_request(re.compile(r"/api/v1/grid/sync$")) as sent:
+        ctx.context.set_offline(False)
+    request = sent.value
+    wait_until(page, "document.querySelectorAll('#queue-list li[data-state=applied]').length === 2")
+    refs = page.locator("#queue-list .reference").all_inner_texts()
+    assert len(refs) == 2 and sum("HZ-" in r for r in refs) == 1
+    body = request.post_data
+    assert sorted(i["kind"] for i in json.loads(body)["items"]) == ["case", "hazard"]
+    after = my_hazards(page, server)
+    new = set(after) - set(before)
+    assert len(new) == 1 and len(after) == len(before) + 1
+    assert any(next(iter(new)) in r for r in refs)
+
+    replay = page.evaluate(
+        """async ([body, token]) => (await fetch('/api/v1/grid/sync', {method: 'POST',
+        headers: {'Content-Type': 'application/json', 'X-CSRFToken': token}, body})).json()""",
+        [body, request.headers["x-csrftoken"]],
+    )
+    assert [r["status"] for r in replay["results"]] == ["applied"] * 2
+    assert all(r["replayed"] for r in replay["results"])
+    assert len(my_hazards(page, server)) == len(after)
+
+    staff = contexts().page()
+    login(staff, server, "mediator.qingshi", r"/cases/")
+    data = staff.evaluate(
+        "async (url) => (await fetch(url, {headers: {Accept: 'application/json'}})).json()",
+        f"{server}/api/v1/cases?q={marker}&limit=50",
+    )
+    assert data["count"] == 1
 
 
 def test_newcomer_page_in_chinese(server, contexts):

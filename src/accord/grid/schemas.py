@@ -12,7 +12,7 @@ from accord.cases.schemas import Strict
 class SyncItemIn(Strict):
     uuid: uuid.UUID
     seq: int = Field(ge=0, le=2**53)
-    kind: Literal["case", "visit", "mediation", "task"]
+    kind: Literal["case", "visit", "mediation", "hazard", "task"]
     payload: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -18,6 +18,7 @@ from accord.core.audit import access_record
 from accord.core.errors import NotFound
 from accord.grid import access, workflow
 from accord.grid.models import GridTask, TaskStatus, TaskType, VisitPurpose
+from accord.safety.models import Sector
 
 
 def task_list_for(*, actor: User, active_only: bool = True) -> QuerySet[GridTask]:
@@ -87,8 +88,8 @@ def draft_key(user: User) -> str:
 
 
 def bootstrap_for(*, actor: User) -> dict:
-    """What the workbench caches for offline use: the worker's grids, categories, choices
-    and the open tasks."""
+    """What the workbench caches for offline use: the worker's grids, categories, hazard
+    sectors, choices and the open tasks."""
     zh = _zh()
     from accord.grid.mediations import NOTICE, NOTICE_VERSION
 
@@ -101,6 +102,10 @@ def bootstrap_for(*, actor: User) -> dict:
         "categories": [
             {"code": c.code, "name": c.name_zh if zh else c.name_en}
             for c in Category.objects.filter(active=True)
+        ],
+        "sectors": [
+            {"code": s.code, "name": s.name_zh if zh else s.name_en}
+            for s in Sector.objects.filter(active=True).order_by("code")
         ],
         "purposes": [{"code": v, "name": str(label)} for v, label in VisitPurpose.choices],
         "notice": {"version": NOTICE_VERSION, "text": str(NOTICE)},

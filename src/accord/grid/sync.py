@@ -24,6 +24,8 @@ from accord.core import notifications
 from accord.core.errors import Conflict, DomainError, ValidationFailed
 from accord.grid import access, mediations, tasks, visits
 from accord.grid.models import GridTask, SyncItem
+from accord.safety.hazards import HazardInput, hazard_report
+from accord.safety.models import Source
 
 MAX_ITEMS = 100
 
@@ -119,6 +121,26 @@ def _apply_mediation(actor: User, p: dict) -> dict:
     return {"mediation": record.pk, "reference": record.case_reference}
 
 
+def _apply_hazard(actor: User, p: dict) -> dict:
+    grid = tasks._grid(_text(p, "area", True))
+    if not access.works_in(actor, grid):
+        raise ValidationFailed("not one of your grids", code="unknown_grid")
+    # The one intake of hazards (web form, API, Open311 use it too); the worker is the
+    # reporter (filed_by) and the source is "grid worker". No photo offline.
+    hazard, _secret = hazard_report(
+        actor=actor,
+        data=HazardInput(
+            description=_text(p, "description", True),
+            sector=_text(p, "sector", True),
+            area=grid.code,
+            address=_text(p, "address"),
+            source=Source.GRID_WORKER,
+        ),
+    )
+    # The worker reported it signed in and follows it in their list; no tracking code needed.
+    return {"reference": hazard.reference}
+
+
 def _apply_task(actor: User, p: dict) -> dict:
     task_id, version = p.get("task_id"), p.get("version")
     if not _small_int(task_id) or not _small_int(version):
@@ -145,6 +167,7 @@ APPLY: dict[str, Callable[[User, dict], dict]] = {
     "case": _apply_case,
     "visit": _apply_visit,
     "mediation": _apply_mediation,
+    "hazard": _apply_hazard,
     "task": _apply_task,
 }
 

@@ -18,7 +18,7 @@ from accord.grid import access
 # What the service worker keeps for offline use (the page itself is cached on each visit).
 SHELL_STATIC = ("web/accord.css", "grid/grid.css", "grid/idb.js", "grid/workbench.js",
                 "grid/icon-192.png")  # fmt: skip
-CACHE_VERSION = "accord-grid-1"
+CACHE_VERSION = "accord-grid-2"
 
 
 @login_required

@@ -70,6 +70,7 @@
   function applyReference(data) {
     app.querySelectorAll("select.grids").forEach(function (s) { fillSelect(s, data.grids || []); });
     app.querySelectorAll("select.categories").forEach(function (s) { fillSelect(s, data.categories || []); });
+    app.querySelectorAll("select.sectors").forEach(function (s) { fillSelect(s, data.sectors || []); });
     app.querySelectorAll("select.purposes").forEach(function (s) { fillSelect(s, data.purposes || []); });
     renderTasks(data.tasks);
   }
@@ -97,7 +98,7 @@
     }).catch(function () { say(T.tNokey); });
   }
 
-  var KIND_LABEL = { case: T.tCase, visit: T.tVisit, mediation: T.tMediation, task: T.tTask };
+  var KIND_LABEL = { case: T.tCase, visit: T.tVisit, mediation: T.tMediation, hazard: T.tHazard, task: T.tTask };
   var STATE_LABEL = { pending: T.tPending, applied: T.tApplied, conflict: T.tConflict, refused: T.tRefused };
 
   function refreshQueue() {
@@ -183,6 +184,10 @@
     if (kind === "visit") {
       return { area: f.area.value, purpose: f.purpose.value, visited_on: f.visited_on.value,
         service_note: f.service_note.value, consent: f.consent.checked };
+    }
+    if (kind === "hazard") {
+      return { area: f.area.value, sector: f.sector.value, address: f.address.value,
+        description: f.description.value };
     }
     return {
       area: f.area.value, category: f.category.value, parties: f.parties.value, issue: f.issue.value,
