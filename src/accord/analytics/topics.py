@@ -171,7 +171,7 @@ def suggest_themes(texts: list[str], k: int | None = None, seed: int = 0) -> The
         for j, terms in enumerate(tops):
             size = int((g == j).sum())
             themes.append(Theme(index=base + j, language=lang, size=size, terms=terms))
-        for i, lab in zip(idx, g.tolist()):
+        for i, lab in zip(idx, g.tolist(), strict=True):
             labels[i] = base + lab
         chosen[lang] = len(tops)
         sil[lang] = score
@@ -186,7 +186,7 @@ def purity(labels: list[int], truth: list[int]) -> float:
     from collections import Counter
 
     groups: dict[int, Counter] = {}
-    for lab, t in zip(labels, truth):
+    for lab, t in zip(labels, truth, strict=True):
         if lab >= 0:
             groups.setdefault(lab, Counter())[t] += 1
     return sum(c.most_common(1)[0][1] for c in groups.values()) / len(labels)
