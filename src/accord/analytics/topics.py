@@ -104,8 +104,9 @@ def _group(
     from sklearn.metrics import silhouette_score
 
     n = len(docs)
+    # A term in one text links no texts: dropped (min_df 2) once there are a few texts.
     vec = TfidfVectorizer(
-        analyzer=lambda d: d, sublinear_tf=True, min_df=2 if n >= 20 else 1, max_df=0.6
+        analyzer=lambda d: d, sublinear_tf=True, min_df=2 if n >= 6 else 1, max_df=0.6
     )
     try:
         x = vec.fit_transform(docs)
