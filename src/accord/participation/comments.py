@@ -155,3 +155,44 @@ def comment_hide(*, actor: Any, comment: Comment, reason: str) -> Comment:
             data={"consultation": c.reference, "reason": reason},
         )
     return comment
+
+
+def comment_theme_set(
+    *, actor: Any, consultation: Consultation, comment_ids: list[int], theme: str
+) -> int:
+    """Name the theme of those of `comment_ids` that have none yet (a suggested group that
+    staff reviewed and named); comments that already have a theme keep it. One audit event
+    per comment changed. Returns how many were changed."""
+    _check_staff(actor, consultation)
+    theme = (theme or "").strip()
+    if not theme:
+        raise ValidationFailed("give the theme a name", code="missing_theme")
+    if len(theme) > 100:
+        raise ValidationFailed("a theme has at most 100 characters", code="too_long")
+    ids = sorted(set(comment_ids))
+    if not ids:
+        raise ValidationFailed("choose at least one comment", code="no_comments")
+    with transaction.atomic():
+        rows = list(
+            Comment.objects.select_for_update().filter(consultation=consultation, pk__in=ids)
+        )
+        if len(rows) != len(ids):
+            missing = sorted(set(ids) - {r.pk for r in rows})
+            raise NotFound(f"no comment {missing[0]} in this consultation")
+        rows = [r for r in rows if not r.theme]
+        for r in rows:
+            r.theme = theme
+        Comment.objects.bulk_update(rows, ["theme"])
+        audit_records(
+            [
+                dict(
+                    actor=actor,
+                    action="comment.theme",
+                    object_type="comment",
+                    object_id=r.pk,
+                    data={"consultation": consultation.reference, "theme": theme},
+                )  # fmt: skip
+                for r in rows
+            ]
+        )
+    return len(rows)

@@ -16,6 +16,7 @@ CODE_MESSAGES = {
     "bad_disposition": gettext_lazy("Choose a disposition."),
     "missing_reason": gettext_lazy("Every disposition needs a reason."),
     "no_comments": gettext_lazy("Choose at least one comment."),
+    "missing_theme": gettext_lazy("Give the theme a name."),
     "bad_reason": gettext_lazy("A comment may be hidden only for one of the listed reasons."),
     "consultation_state": gettext_lazy("Not possible at this stage of the consultation."),
     "consultation_guard": gettext_lazy(

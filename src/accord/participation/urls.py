@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accord.participation import opinion_views, suggestion_views, views
+from accord.participation import opinion_views, suggestion_views, theme_views, views
 
 app_name = "participation"
 urlpatterns = [
@@ -37,6 +37,8 @@ urlpatterns = [
     path("staff/c/<str:reference>/act/", views.act, name="act"),
     path("staff/c/<str:reference>/dispose/", views.dispose, name="dispose"),
     path("staff/c/<str:reference>/hide/", views.hide, name="hide"),
+    path("staff/c/<str:reference>/themes/", theme_views.themes_suggest, name="themes"),
+    path("staff/c/<str:reference>/themes/apply/", theme_views.theme_apply, name="theme_apply"),
     path("staff/c/<str:reference>/decision/", views.decision, name="decision"),
     path("staff/c/<str:reference>/hearing/", views.hearing, name="hearing"),
     path("staff/c/<str:reference>/materials/", views.materials, name="materials"),
