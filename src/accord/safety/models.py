@@ -107,6 +107,7 @@ class Source(models.TextChoices):
     SELF_INSPECTION = "self_inspection", _("Duty holder's self-inspection")
     COMMITTEE = "committee", _("Village or residents' committee")
     OPEN311 = "open311", _("Open311 integration")
+    INSPECTION = "inspection", _("Inspection finding")
 
 
 class Status(models.TextChoices):
@@ -280,3 +281,50 @@ class Open311Key(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Checklist(models.Model):
+    """An inspection checklist for a sector; its items are data: [{"code", "en", "zh"}]."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="checklists")
+    name_en = models.CharField(_("English name"), max_length=200)
+    name_zh = models.CharField(_("Chinese name"), max_length=200)
+    items = models.JSONField(default=list)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def name(self) -> str:
+        return self.name_zh if _zh() else self.name_en
+
+    def item_text(self, item: dict) -> str:
+        return item["zh"] if _zh() else item["en"]
+
+
+class Inspection(models.Model):
+    """An inspection of a place by an inspector against a checklist. `results` holds one
+    entry per item: {"item", "result": "ok"|"finding", "hazard": reference or ""}; a
+    finding's note is the hazard's (encrypted) description, not stored here."""
+
+    row_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="inspections")
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="+")
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    inspected_on = models.DateField(_("inspected on"))
+    results = models.JSONField(default=list)
+    findings = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-inspected_on", "-id"]
+        indexes = [models.Index(fields=["place", "inspected_on"])]
+
+    def __str__(self) -> str:
+        return f"inspection {self.pk} of {self.place_id}"

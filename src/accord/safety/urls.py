@@ -12,6 +12,7 @@ urlpatterns = [
     path("supervision/", views.supervision, name="supervision"),
     path("places/", views.place_list, name="places"),
     path("places/<int:pk>/", views.place_detail, name="place"),
+    path("places/<int:pk>/inspect/", views.place_inspect, name="inspect"),
     path("hazards/<str:reference>/", views.hazard_detail, name="hazard"),
     path("hazards/<str:reference>/act/", views.hazard_act, name="hazard_act"),
     path("hazards/<str:reference>/five/", views.hazard_five, name="hazard_five"),
