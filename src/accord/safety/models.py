@@ -328,3 +328,61 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"inspection {self.pk} of {self.place_id}"
+
+
+class Cause(models.TextChoices):
+    """Cause categories of the incidents register (after GB 6441-86's classification)."""
+
+    FIRE = "fire", _("Fire")
+    EXPLOSION = "explosion", _("Explosion")
+    POISONING = "poisoning", _("Poisoning or asphyxiation")
+    FALL = "fall", _("Fall from height")
+    STRUCK = "struck", _("Struck by an object")
+    MACHINERY = "machinery", _("Machinery")
+    ELECTRIC = "electric", _("Electric shock")
+    COLLAPSE = "collapse", _("Collapse")
+    TRAFFIC = "traffic", _("Vehicle or traffic")
+    LIFTING = "lifting", _("Lifting equipment")
+    OTHER = "other", _("Other")
+
+
+class IncidentGrade(models.TextChoices):
+    """State Council Order 493 (2007) art. 3 grades."""
+
+    GENERAL = "general", _("General accident")
+    LARGER = "larger", _("Larger accident")
+    MAJOR = "major", _("Major accident")
+    GRAVE = "grave", _("Particularly grave accident")
+
+
+class Incident(models.Model):
+    """A production safety accident in the register: when, where, which sector, casualties
+    and the cause category; its grade and the serious flag follow from the casualties and
+    loss (`incidents.grade_for`). No names: casualties are counts."""
+
+    row_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    occurred_on = models.DateField(_("date"))
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    area = models.ForeignKey("core.Area", on_delete=models.PROTECT, related_name="+")
+    handling_area = models.ForeignKey("core.Area", on_delete=models.PROTECT, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="incidents")
+    deaths = models.PositiveIntegerField(_("deaths"), default=0)
+    serious_injuries = models.PositiveIntegerField(_("serious injuries"), default=0)
+    direct_loss = models.PositiveBigIntegerField(_("direct economic loss (yuan)"), default=0)
+    cause = models.CharField(_("cause"), max_length=16, choices=Cause.choices)
+    grade = models.CharField(_("grade"), max_length=10, choices=IncidentGrade.choices)
+    serious = models.BooleanField(default=False)
+    summary = EncryptedTextField(_("summary"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        indexes = [models.Index(fields=["area", "occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"incident {self.pk}"
