@@ -95,6 +95,7 @@ class Command(BaseCommand):
         n = self._hazards(rnd, town, county, local, county_insp, made, options["hazards"])
         self.stdout.write(f"{n} hazards in every state; 2 major hazards under listed supervision")
         self.stdout.write(f"{self._inspections(rnd, town, local, made)} inspections")
+        self.stdout.write(f"{self._incidents(rnd, town, local)} incidents (one larger accident)")
         self.stdout.write(
             f"log in as {local.username} / {DEMO_PASSWORD} (inspector, Qingshi Street)"
         )
@@ -202,6 +203,26 @@ class Command(BaseCommand):
             )
             count += 1
         return count
+
+    def _incidents(self, rnd, town, local) -> int:
+        """Incidents of this year in Qingshi Street's communities: minor ones and one larger
+        accident (3 deaths), which vetoes its community's annual assessment."""
+        from accord.safety import incidents
+
+        communities = list(town.children.order_by("code"))
+        if not communities:
+            return 0
+        today = timezone.localdate()
+        plan = [(0, 1, "fall", "construction"), (0, 2, "struck", "construction"),
+                (0, 0, "fire", "fire"), (1, 0, "electric", "industry_trade"),
+                (0, 1, "machinery", "industry_trade"), (3, 4, "explosion", "gas")]  # fmt: skip
+        for n, (deaths, serious, cause, sector) in enumerate(plan):
+            incidents.incident_record(actor=local, data=incidents.IncidentInput(
+                occurred_on=today - dt.timedelta(days=rnd.randint(0, max(0, today.timetuple()
+                                                                             .tm_yday - 1))),
+                area=communities[n % len(communities)].code, sector=sector, cause=cause,
+                deaths=deaths, serious_injuries=serious))  # fmt: skip
+        return len(plan)
 
     def _one(self, rnd, place, target, first, second, *, grade, overdue=False) -> None:
         sector = place.sector.code
