@@ -165,7 +165,7 @@ def inspection_dict(i) -> dict:
         "id": i.pk, "place": i.place_id, "place_name": i.place.name,
         "checklist": i.checklist.code, "checklist_name": i.checklist.name(),
         "inspected_on": i.inspected_on,
-        "inspector": (inspector.get_full_name() or inspector.username) if inspector else "",
+        "inspector": (inspector.display_name or inspector.username) if inspector else "",
         "findings": i.findings,
         "items": [{"item": r["item"], "text": texts.get(r["item"], r["item"]),
                    "result": r["result"], "hazard": r["hazard"]} for r in i.results],

@@ -302,7 +302,8 @@ def place_inspect(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound:
         return _not_found(request)
     lists = list(Checklist.objects.filter(active=True).select_related("sector"))
-    lists.sort(key=lambda c: (c.sector_id != place.sector_id, c.code))
+    # The place's sector's checklists first, then the fire check (it fits every place).
+    lists.sort(key=lambda c: (c.sector_id != place.sector_id, c.code != "fire-basic", c.code))
     code = request.POST.get("checklist") or request.GET.get("checklist") or ""
     chosen = next((c for c in lists if c.code == code), lists[0] if lists else None)
     error, status = "", 200
