@@ -96,3 +96,7 @@ def _sectors(request):
                 "department_zh": dep_zh,
             },
         )
+    from accord.safety import checklists
+    from accord.safety.models import Checklist
+
+    checklists.seed(Sector, Checklist)

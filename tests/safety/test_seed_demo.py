@@ -12,7 +12,7 @@ from django.utils import timezone
 from accord.accounts.models import Membership
 from accord.core.audit import verify_chain
 from accord.safety import selectors
-from accord.safety.models import Hazard, Listing, MajorHazardSource, Place
+from accord.safety.models import Hazard, Incident, Inspection, Listing, MajorHazardSource, Place
 from accord.safety.workflow import HAZARD
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,12 @@ def test_seed_on_the_small_demo():
     m = Membership.objects.get(user__username="inspector.qingshi")
     assert m.role == "inspector" and m.area.code == "LJ-DH-QS"
     assert "inspector.qingshi" in out.getvalue()
+    assert Inspection.objects.count() > 5
+    assert (
+        Hazard.objects.filter(source="inspection").count()
+        == Inspection.objects.filter(findings__gt=0).count()
+    )
+    assert Incident.objects.filter(serious=True).count() == 1
     assert verify_chain().ok
     before = Hazard.objects.count()
     again = io.StringIO()

@@ -722,3 +722,36 @@ def wb_crisis_alert(world: World) -> ObjectRefs:
         foreign_markers=[foreign.reference, "100-0000-0029"],
         private=["100-0000-0021", "100-0000-0029"],
     )
+
+
+# --- safety inspections -------------------------------------------------------------------------
+
+
+@builder("inspection")
+def inspection_objects(world: World) -> ObjectRefs:
+    """An inspection with one finding of the home place (T1C1G1, by the T1 inspector) and of
+    the foreign place (T2C1G1, by the T2 inspector)."""
+    from accord.safety import checklists as sf_checklists
+    from accord.safety import inspections as sf_inspections
+    from accord.safety.models import Checklist as SfChecklist
+    from accord.safety.models import Sector as SfSector
+
+    sf_checklists.seed(SfSector, SfChecklist)
+    places = world.objects("place")
+    checklist = SfChecklist.objects.get(code="fire-basic")
+    refs = {}
+    for which, inspector, note in (
+        ("home", world.users[Role.INSPECTOR], "Home finding: boxes in the stairwell."),
+        ("foreign", t2_staff(world, Role.INSPECTOR), "Zzforeigninspection finding."),
+    ):
+        results = {item["code"]: {"result": "ok"} for item in checklist.items}
+        results["storage"] = {"result": "finding", "note": note}
+        i = sf_inspections.inspection_record(actor=inspector, data=sf_inspections.InspectionInput(
+            place=getattr(places, which)["place_id"], checklist="fire-basic", results=results))  # fmt: skip
+        refs[which] = {"pk": i.pk, "place_id": i.place_id}
+    return ObjectRefs(
+        home=refs["home"],
+        foreign=refs["foreign"],
+        foreign_markers=["Zzforeignplace"],
+        private=["Jiang Home", "139 5555 0001", "Ye Foreign"],
+    )

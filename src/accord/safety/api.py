@@ -11,7 +11,7 @@ from ninja import Query, Router, Status
 from accord.accounts.apiauth import AUTH, optional_user
 from accord.accounts.permissions import roles_of
 from accord.core.errors import Forbidden
-from accord.safety import access, hazards, places, present, selectors
+from accord.safety import access, hazards, inspections, places, present, selectors
 from accord.safety.models import Sector
 from accord.safety.schemas import (
     HazardActionIn,
@@ -22,6 +22,8 @@ from accord.safety.schemas import (
     HazardOut,
     HazardTrackIn,
     HazardTrackOut,
+    InspectionIn,
+    InspectionOut,
     SafetyPlaceDetailOut,
     SafetyPlaceIn,
     SafetyPlaceOut,
@@ -128,3 +130,29 @@ def hazard_counts(request: HttpRequest, since: dt.date | None = None):
     if not roles_of(request.auth) & selectors.COUNT_ROLES:
         raise Forbidden("hazard counts are for safety staff, supervisors and analysts")
     return selectors.hazard_counts(actor=request.auth, since=since)
+
+
+@router.get("/safety/inspections", response=list[InspectionOut], auth=AUTH)
+def list_inspections(
+    request: HttpRequest,
+    place: int | None = Query(None, ge=1),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=1_000_000),
+):
+    """Inspections of places in the caller's jurisdiction (safety staff), newest first."""
+    if not access.is_safety_staff(request.auth):
+        raise Forbidden("inspections are for safety staff")
+    qs = selectors.inspection_list_for(actor=request.auth, place=place)
+    return [present.inspection_dict(i) for i in qs[offset : offset + limit]]
+
+
+@router.post("/safety/inspections", response={201: InspectionOut}, auth=AUTH)
+def record_inspection(request: HttpRequest, payload: InspectionIn):
+    """Record an inspection; every finding becomes a hazard (source "inspection")."""
+    d = payload.dict()
+    inspection = inspections.inspection_record(
+        actor=request.auth,
+        data=inspections.InspectionInput(place=d["place"], checklist=d["checklist"],
+                                         inspected_on=d["inspected_on"], results=d["results"]),
+    )  # fmt: skip
+    return Status(201, present.inspection_dict(inspection))

@@ -120,3 +120,25 @@ class BoardFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("All")), *Status.choices]
         self.fields["grade"].choices = [("", _("All")), *Grade.choices]
         self.fields["sector"].choices = [("", _("All")), *sector_choices()]
+
+
+class IncidentForm(forms.Form):
+    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    area = forms.ChoiceField(label=_("Area"))
+    sector = forms.ChoiceField(label=_("Sector"))
+    cause = forms.ChoiceField(label=_("Cause category"))
+    deaths = forms.IntegerField(label=_("Deaths"), min_value=0, max_value=100_000, initial=0)
+    serious_injuries = forms.IntegerField(label=_("Serious injuries"), min_value=0,
+                                          max_value=100_000, initial=0)  # fmt: skip
+    direct_loss = forms.IntegerField(label=_("Direct economic loss (yuan)"), min_value=0,
+                                     max_value=10**12, initial=0)  # fmt: skip
+    summary = forms.CharField(label=_("Summary"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+    def __init__(self, *args, **kwargs) -> None:
+        from accord.safety.models import Cause
+
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", _("Choose…")), *area_choices()]
+        self.fields["sector"].choices = sector_choices()
+        self.fields["cause"].choices = Cause.choices

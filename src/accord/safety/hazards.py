@@ -32,8 +32,9 @@ MAX_DESCRIPTION = 4000
 MAX_ADDRESS = 300
 MAX_NOTE = 4000
 STAFF_SOURCES = frozenset(
-    {Source.INSPECTOR, Source.GRID_WORKER, Source.SELF_INSPECTION, Source.COMMITTEE}
-)
+    {Source.INSPECTOR, Source.GRID_WORKER, Source.SELF_INSPECTION, Source.COMMITTEE,
+     Source.INSPECTION}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,7 @@ class Source(models.TextChoices):
     SELF_INSPECTION = "self_inspection", _("Duty holder's self-inspection")
     COMMITTEE = "committee", _("Village or residents' committee")
     OPEN311 = "open311", _("Open311 integration")
+    INSPECTION = "inspection", _("Inspection finding")
 
 
 class Status(models.TextChoices):
@@ -280,3 +281,108 @@ class Open311Key(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Checklist(models.Model):
+    """An inspection checklist for a sector; its items are data: [{"code", "en", "zh"}]."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="checklists")
+    name_en = models.CharField(_("English name"), max_length=200)
+    name_zh = models.CharField(_("Chinese name"), max_length=200)
+    items = models.JSONField(default=list)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def name(self) -> str:
+        return self.name_zh if _zh() else self.name_en
+
+    def item_text(self, item: dict) -> str:
+        return item["zh"] if _zh() else item["en"]
+
+
+class Inspection(models.Model):
+    """An inspection of a place by an inspector against a checklist. `results` holds one
+    entry per item: {"item", "result": "ok"|"finding", "hazard": reference or ""}; a
+    finding's note is the hazard's (encrypted) description, not stored here."""
+
+    row_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="inspections")
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="+")
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    inspected_on = models.DateField(_("inspected on"))
+    results = models.JSONField(default=list)
+    findings = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-inspected_on", "-id"]
+        indexes = [models.Index(fields=["place", "inspected_on"])]
+
+    def __str__(self) -> str:
+        return f"inspection {self.pk} of {self.place_id}"
+
+
+class Cause(models.TextChoices):
+    """Cause categories of the incidents register (after GB 6441-86's classification)."""
+
+    FIRE = "fire", _("Fire")
+    EXPLOSION = "explosion", _("Explosion")
+    POISONING = "poisoning", _("Poisoning or asphyxiation")
+    FALL = "fall", _("Fall from height")
+    STRUCK = "struck", _("Struck by an object")
+    MACHINERY = "machinery", _("Machinery")
+    ELECTRIC = "electric", _("Electric shock")
+    COLLAPSE = "collapse", _("Collapse")
+    TRAFFIC = "traffic", _("Vehicle or traffic")
+    LIFTING = "lifting", _("Lifting equipment")
+    OTHER = "other", _("Other")
+
+
+class IncidentGrade(models.TextChoices):
+    """State Council Order 493 (2007) art. 3 grades."""
+
+    GENERAL = "general", _("General accident")
+    LARGER = "larger", _("Larger accident")
+    MAJOR = "major", _("Major accident")
+    GRAVE = "grave", _("Particularly grave accident")
+
+
+class Incident(models.Model):
+    """A production safety accident in the register: when, where, which sector, casualties
+    and the cause category; its grade and the serious flag follow from the casualties and
+    loss (`incidents.grade_for`). No names: casualties are counts."""
+
+    row_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    occurred_on = models.DateField(_("date"))
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    area = models.ForeignKey("core.Area", on_delete=models.PROTECT, related_name="+")
+    handling_area = models.ForeignKey("core.Area", on_delete=models.PROTECT, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="incidents")
+    deaths = models.PositiveIntegerField(_("deaths"), default=0)
+    serious_injuries = models.PositiveIntegerField(_("serious injuries"), default=0)
+    direct_loss = models.PositiveBigIntegerField(_("direct economic loss (yuan)"), default=0)
+    cause = models.CharField(_("cause"), max_length=16, choices=Cause.choices)
+    grade = models.CharField(_("grade"), max_length=10, choices=IncidentGrade.choices)
+    serious = models.BooleanField(default=False)
+    summary = EncryptedTextField(_("summary"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        indexes = [models.Index(fields=["area", "occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"incident {self.pk}"

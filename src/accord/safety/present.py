@@ -154,3 +154,19 @@ def track_dict(h: Hazard) -> dict:
     """What the public tracking page shows: status, deadline, who handles it, the steps (no
     names, no notes)."""
     return {**hazard_summary(h), "place": "", "events": event_dicts(h, staff=False)}
+
+
+def inspection_dict(i) -> dict:
+    """An inspection for a page or the API: items in the reader's language, each finding with
+    its hazard reference (the note lives in the hazard)."""
+    texts = {item["code"]: i.checklist.item_text(item) for item in i.checklist.items}
+    inspector = i.inspector
+    return {
+        "id": i.pk, "place": i.place_id, "place_name": i.place.name,
+        "checklist": i.checklist.code, "checklist_name": i.checklist.name(),
+        "inspected_on": i.inspected_on,
+        "inspector": (inspector.display_name or inspector.username) if inspector else "",
+        "findings": i.findings,
+        "items": [{"item": r["item"], "text": texts.get(r["item"], r["item"]),
+                   "result": r["result"], "hazard": r["hazard"]} for r in i.results],
+    }  # fmt: skip

@@ -125,3 +125,34 @@ class SafetySectorOut(Schema):
     name_zh: str
     department_en: str
     department_zh: str
+
+
+class InspectionItemIn(Strict):
+    result: Literal["ok", "finding"]
+    note: str = Field("", max_length=3700)
+
+
+class InspectionIn(Strict):
+    place: int
+    checklist: str = Field(..., max_length=40)
+    inspected_on: dt.date | None = None
+    results: dict[str, InspectionItemIn]
+
+
+class InspectionItemOut(Schema):
+    item: str
+    text: str
+    result: str
+    hazard: str
+
+
+class InspectionOut(Schema):
+    id: int
+    place: int
+    place_name: str
+    checklist: str
+    checklist_name: str
+    inspected_on: dt.date
+    inspector: str
+    findings: int
+    items: list[InspectionItemOut]

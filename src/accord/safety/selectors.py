@@ -175,3 +175,15 @@ def hazard_counts(*, actor: User, since: dt.date | None = None) -> list[dict]:
             "suppressed": small,
         })  # fmt: skip
     return sorted(out, key=lambda r: (r["area"], r["sector"]))
+
+
+def inspection_list_for(*, actor: User, place: int | None = None) -> QuerySet:
+    """Inspections of places in the actor's jurisdiction (safety staff only), newest first."""
+    from accord.safety.models import Inspection
+
+    qs = Inspection.objects.filter(
+        area_scope_q(actor, access.SAFETY_ROLES, "place__area__path")
+    ).select_related("place", "place__area", "checklist", "inspector")
+    if place is not None:
+        qs = qs.filter(place_id=place)
+    return qs.order_by("-inspected_on", "-id")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accord.safety import views
+from accord.safety import register_views, views
 
 app_name = "safety"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("supervision/", views.supervision, name="supervision"),
     path("places/", views.place_list, name="places"),
     path("places/<int:pk>/", views.place_detail, name="place"),
+    path("places/<int:pk>/inspect/", views.place_inspect, name="inspect"),
+    path("incidents/", register_views.incident_list, name="incidents"),
+    path("assessment/", register_views.assessment_page, name="assessment"),
     path("hazards/<str:reference>/", views.hazard_detail, name="hazard"),
     path("hazards/<str:reference>/act/", views.hazard_act, name="hazard_act"),
     path("hazards/<str:reference>/five/", views.hazard_five, name="hazard_five"),

@@ -22,9 +22,9 @@ from accord.accounts.models import STAFF_ROLES
 from accord.accounts.permissions import roles_of
 from accord.core.audit import access_record
 from accord.core.errors import DomainError, NotFound
-from accord.safety import access, hazards, photos, present, selectors, workflow
+from accord.safety import access, hazards, inspections, photos, present, selectors, workflow
 from accord.safety.forms import ActionForm, BoardFilterForm, FiveForm, ReportForm, TrackForm
-from accord.safety.models import Photo
+from accord.safety.models import Checklist, Photo
 
 PAGE_SIZE = 50
 COLOUR_LABELS = {
@@ -283,5 +283,54 @@ def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     selectors.hazard_list_for(actor=request.user).filter(place=place)[:50]]  # fmt: skip
     for row in hazards_here:
         row["colour_label"] = COLOUR_LABELS[row["colour"]]
+    history = [present.inspection_dict(i) for i in
+               selectors.inspection_list_for(actor=request.user, place=place.pk)[:50]]  # fmt: skip
     return render(request, "safety/place.html",
-                  {"p": present.place_dict(place, with_people=True), "hazards": hazards_here})  # fmt: skip
+                  {"p": present.place_dict(place, with_people=True), "hazards": hazards_here,
+                   "inspections": history})  # fmt: skip
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def place_inspect(request: HttpRequest, pk: int) -> HttpResponse:
+    """Inspect a place: choose a checklist, tick each item ok or finding (with a note)."""
+    if not access.is_safety_staff(request.user):
+        return _forbidden(request)
+    try:
+        place = selectors.place_get_for(actor=request.user, place_id=pk)
+    except NotFound:
+        return _not_found(request)
+    lists = list(Checklist.objects.filter(active=True).select_related("sector"))
+    # The place's sector's checklists first, then the fire check (it fits every place).
+    lists.sort(key=lambda c: (c.sector_id != place.sector_id, c.code != "fire-basic", c.code))
+    code = request.POST.get("checklist") or request.GET.get("checklist") or ""
+    chosen = next((c for c in lists if c.code == code), lists[0] if lists else None)
+    error, status = "", 200
+    if request.method == "POST" and chosen is not None:
+        results = {
+            item["code"]: {"result": request.POST.get(f"r_{item['code']}", ""),
+                           "note": request.POST.get(f"n_{item['code']}", "")[:3700]}
+            for item in chosen.items
+        }  # fmt: skip
+        try:
+            done = inspections.inspection_record(
+                actor=request.user,
+                data=inspections.InspectionInput(place=place.pk, checklist=chosen.code,
+                                                 results=results),
+            )  # fmt: skip
+        except DomainError as exc:
+            error, status = message_of(exc), exc.status
+        else:
+            messages.success(request, _("Inspection recorded: %(n)d finding(s) filed as hazards.")
+                             % {"n": done.findings})  # fmt: skip
+            return redirect("safety:place", pk=place.pk)
+    items = []
+    if chosen is not None:
+        for item in chosen.items:
+            items.append({"code": item["code"], "text": chosen.item_text(item),
+                          "result": request.POST.get(f"r_{item['code']}", ""),
+                          "note": request.POST.get(f"n_{item['code']}", "")})  # fmt: skip
+    context = {"p": present.place_dict(place, with_people=False), "place_id": place.pk,
+               "checklists": lists, "chosen": chosen, "items": items, "error": error}  # fmt: skip
+    return render(request, "safety/inspect.html", context, status=status)

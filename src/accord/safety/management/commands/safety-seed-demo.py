@@ -26,7 +26,7 @@ from accord.core.calendar import BusinessCalendar
 from accord.core.models import Area, Level
 from accord.demo import names as N
 from accord.safety import hazards, photos, places
-from accord.safety.models import Hazard, Listing, Place
+from accord.safety.models import Hazard, Inspection, Listing, Place
 from accord.safety.workflow import S
 
 DEMO_PASSWORD = "accord-demo-2026"  # noqa: S105 - the published demo password, by design
@@ -94,6 +94,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(made)} places registered")
         n = self._hazards(rnd, town, county, local, county_insp, made, options["hazards"])
         self.stdout.write(f"{n} hazards in every state; 2 major hazards under listed supervision")
+        self.stdout.write(f"{self._inspections(rnd, town, local, made)} inspections")
+        self.stdout.write(f"{self._incidents(rnd, town, local)} incidents (one larger accident)")
         self.stdout.write(
             f"log in as {local.username} / {DEMO_PASSWORD} (inspector, Qingshi Street)"
         )
@@ -171,6 +173,56 @@ class Command(BaseCommand):
             self._one(rnd, place, target, local, county_insp, grade="major", overdue=overdue)
             count += 1
         return count
+
+    def _inspections(self, rnd, town, local, made, total: int = 24) -> int:
+        """Inspections in Qingshi Street against the seeded checklists, one in four with a
+        finding (filed as a hazard through the inspection service)."""
+        from accord.safety import inspections
+        from accord.safety.models import Checklist
+
+        lists = {c.sector.code: c for c in Checklist.objects.select_related("sector")}
+        fallback = lists.get("fire")
+        in_town = [p for p in made if p.area.path.startswith(town.path)]
+        notes = ["通道堆放杂物，影响疏散。Boxes block the escape route.",
+                 "记录缺失近三个月。Three months missing from the record.",
+                 "设备未按期检测。Equipment not tested on schedule."]  # fmt: skip
+        count = 0
+        for i in range(min(total, len(in_town))):
+            place = in_town[i]
+            checklist = lists.get(place.sector.code) or fallback
+            if checklist is None:
+                break
+            results = {item["code"]: {"result": "ok"} for item in checklist.items}
+            if i % 4 == 0:
+                item = rnd.choice(checklist.items)
+                results[item["code"]] = {"result": "finding", "note": rnd.choice(notes)}
+            done = inspections.inspection_record(actor=local, data=inspections.InspectionInput(
+                place=place.pk, checklist=checklist.code, results=results))  # fmt: skip
+            Inspection.objects.filter(pk=done.pk).update(
+                inspected_on=timezone.localdate() - dt.timedelta(days=rnd.randint(0, 120))
+            )
+            count += 1
+        return count
+
+    def _incidents(self, rnd, town, local) -> int:
+        """Incidents of this year in Qingshi Street's communities: minor ones and one larger
+        accident (3 deaths), which vetoes its community's annual assessment."""
+        from accord.safety import incidents
+
+        communities = list(town.children.order_by("code"))
+        if not communities:
+            return 0
+        today = timezone.localdate()
+        plan = [(0, 1, "fall", "construction"), (0, 2, "struck", "construction"),
+                (0, 0, "fire", "fire"), (1, 0, "electric", "industry_trade"),
+                (0, 1, "machinery", "industry_trade"), (3, 4, "explosion", "gas")]  # fmt: skip
+        for n, (deaths, serious, cause, sector) in enumerate(plan):
+            incidents.incident_record(actor=local, data=incidents.IncidentInput(
+                occurred_on=today - dt.timedelta(days=rnd.randint(0, max(0, today.timetuple()
+                                                                             .tm_yday - 1))),
+                area=communities[n % len(communities)].code, sector=sector, cause=cause,
+                deaths=deaths, serious_injuries=serious))  # fmt: skip
+        return len(plan)
 
     def _one(self, rnd, place, target, first, second, *, grade, overdue=False) -> None:
         sector = place.sector.code
