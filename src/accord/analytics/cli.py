@@ -40,6 +40,43 @@ class InputError(ValueError):
     """Something wrong with what the user gave us: reported as one line, exit status 2."""
 
 
+#: control fields the API takes but the CSV input cannot feed, by method, with the reason
+CLI_NOT_SETTABLE: dict[str, dict[str, str]] = {
+    m: {
+        "populationOffset": "the CSV input has no population column; use the Python API with "
+        "CountSeries(population=...)"
+    }
+    for m in ("farrington", "noufaily")
+}
+
+
+def not_settable(method: str) -> dict[str, str]:
+    """Every control field of ``method`` that has no command-line flag, with the reason."""
+    return {**methods.not_settable(method), **CLI_NOT_SETTABLE.get(method, {})}
+
+
+def _controls_epilog() -> str:
+    lines = ["control flags by method (--name value; true/false, none, lists as 5,4):"]
+    for m in sorted(methods.METHODS):
+        refused = not_settable(m)
+        flags = [f"--{n}" for n in methods.control_fields(m) if n not in refused]
+        lines.append(f"  {m}: {' '.join(flags)}")
+        if refused:
+            lines.append(f"    not settable here: {', '.join(sorted(refused))}")
+    return "\n".join(lines)
+
+
+def control_from_args(method: str, extra: Sequence[str]) -> Any:
+    """The method's control from the ``--name value`` pairs argparse left over."""
+    overrides = _overrides(extra)
+    refused = {methods._norm(n): (n, r) for n, r in CLI_NOT_SETTABLE.get(method, {}).items()}
+    for key in overrides:
+        if methods._norm(key) in refused:
+            name, reason = refused[methods._norm(key)]
+            raise InputError(f"--{key} cannot be set from the command line: {reason}")
+    return methods.make_control(method, **overrides)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog=PROG, description="Aberration detection on count series; opinion maps of votes."
@@ -51,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Run a detector. Extra --name value pairs set control fields, e.g. "
         "--b 5 --w 3 --alpha 0.01 (Farrington/Noufaily/EARS: alpha = significance level; "
         "glrnb: alpha = negative-binomial dispersion, c_ARL = threshold).",
+        epilog=_controls_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     d.add_argument("--method", required=True, choices=sorted(methods.METHODS))
     d.add_argument("--input", required=True, help="CSV with columns series,t,observed")
@@ -232,8 +271,7 @@ def write_alarms(path: str, series: CountSeries, result: Any) -> None:
 
 
 def detect_command(args: argparse.Namespace, extra: Sequence[str]) -> None:
-    overrides = _overrides(extra)
-    control = methods.make_control(args.method, **overrides)  # validate before reading data
+    control = control_from_args(args.method, extra)  # validate before reading data
     if not args.freq > 0:
         raise InputError("--freq must be positive")
     series = read_counts(args.input, freq=args.freq)

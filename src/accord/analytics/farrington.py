@@ -73,6 +73,8 @@ PowerTrans = Literal["2/3", "1/2", "none"]
 ThresholdMethod = Literal["delta", "nbPlugin", "muan"]
 
 _LOG_MAX = float(np.log(np.finfo(np.float64).max))  # exp() of more overflows
+#: phi - 1 at or below this is treated as Poisson by the Noufaily thresholds (see there)
+_NEAR_POISSON = 1e-10
 _POWERS: dict[str, float] = {"2/3": 2.0 / 3.0, "1/2": 0.5, "none": 1.0}
 _METHODS = ("delta", "nbPlugin", "muan")
 
@@ -468,7 +470,11 @@ def _threshold_noufaily(
         else:
             mu_q = np.exp(stats.norm.ppf(1.0 - control.alpha, loc=eta0, scale=se_link))
         finite = np.isfinite(mu_q)
-        over = finite & (phi > 1)
+        # R: qnbinom(size = mu/(phi - 1), prob = 1/phi) when phi > 1, else qpois. For phi within
+        # _NEAR_POISSON of 1 the size is astronomically large (4e16 for phi = 1 + 2.2e-16) and
+        # 1 - prob is mostly rounding: scipy's nbinom then returns garbage (or aborts the
+        # process) while the exact NB quantile is the Poisson one, so use the Poisson there.
+        over = finite & (phi > 1.0 + _NEAR_POISSON)
         # the quantiles are costly (a search per value): each only where it is used
         nb, po = np.nonzero(over)[0], np.nonzero(~over)[0]
         size = mu_q[nb] / (phi[nb] - 1.0)

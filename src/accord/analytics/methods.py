@@ -75,6 +75,19 @@ METHODS: dict[str, tuple[ControlFactory, DetectFn]] = {
 _FIXED = {"ears-c1": {"method"}, "ears-c2": {"method"}, "ears-c3": {"method"}}
 _NOT_OVERRIDABLE = {"range"}
 
+#: control fields that exist but cannot be set by name (CLI flag or loose override), with why
+NOT_SETTABLE: dict[str, dict[str, str]] = {
+    **{
+        m: {"method": f"the EARS variant is fixed by the method name ({m})"}
+        for m in ("ears-c1", "ears-c2", "ears-c3")
+    },
+    "glrnb": {
+        "range": "the monitored periods are given by --range (or the t argument)",
+        "mu0": "in-control means are one number per monitored period: use the Python API "
+        "(GlrnbControl(mu0=...)); without it they are estimated from the periods before --range",
+    },
+}
+
 
 def _norm(name: str) -> str:
     """Spelling-insensitive key: ``c.ARL``, ``c_arl`` and ``c-ARL`` are the same field."""
@@ -85,8 +98,15 @@ def control_fields(method: str) -> dict[str, dataclasses.Field[Any]]:
     """The overridable fields of a method's control dataclass, by name."""
     factory, _ = _lookup(method)
     control = factory()
-    fixed = _FIXED.get(method, set()) | _NOT_OVERRIDABLE
+    fixed = _FIXED.get(method, set()) | _NOT_OVERRIDABLE | set(NOT_SETTABLE.get(method, {}))
     return {f.name: f for f in dataclasses.fields(control) if f.name not in fixed}
+
+
+def not_settable(method: str) -> dict[str, str]:
+    """Fields of the method's control that cannot be set by name, with the reason."""
+    factory, _ = _lookup(method)
+    names = {f.name for f in dataclasses.fields(factory())}
+    return {n: r for n, r in NOT_SETTABLE.get(method, {}).items() if n in names}
 
 
 def _lookup(method: str) -> tuple[ControlFactory, DetectFn]:
@@ -104,6 +124,8 @@ def _coerce(value: Any, default: Any, name: str) -> Any:
         return value
     text = value.strip()
     low = text.lower()
+    if isinstance(default, str):  # a choice such as powertrans="none": the text is the value
+        return text
     if low in ("none", "null", "na"):
         return None
     if isinstance(default, bool):
@@ -139,15 +161,22 @@ def _coerce(value: Any, default: Any, name: str) -> Any:
     return text
 
 
-def make_control(method: str, **overrides: Any) -> Any:
+def make_control(method: str, /, **overrides: Any) -> Any:
     """The method's control with ``overrides`` applied (names matched loosely, values coerced)."""
     factory, _ = _lookup(method)
     fields = control_fields(method)
     defaults = factory()
     by_norm = {_norm(n): n for n in fields}
     resolved: dict[str, Any] = {}
+    refused = not_settable(method)
+    refused_norm = {_norm(n): n for n in refused}
     for key, value in overrides.items():
         name = key if key in fields else by_norm.get(_norm(key))
+        if name is None and _norm(key) in refused_norm:
+            field = refused_norm[_norm(key)]
+            raise ValueError(
+                f"parameter {key!r} cannot be set for method {method!r}: {refused[field]}"
+            )
         if name is None:
             raise ValueError(
                 f"unknown parameter {key!r} for method {method!r}; "
