@@ -7,8 +7,13 @@ opinion map of a CSV of votes: see :mod:`accord.analytics.opinion_cli`).
 Input is long format with columns ``series,t,observed`` (other columns are ignored): ``t``
 counts periods from 1 without gaps, every series covers the same ``1..T`` and counts are
 non-negative integers. ``--range FIRST:LAST`` (1-based, inclusive) picks the periods to monitor.
-Any other ``--name value`` sets a field of the method's control (see ``accord.analytics.methods``).
-Output: ``series,t,alarm,upperbound,expected``, one row per series and monitored period.
+Dates: ``--start 2016-01-04`` gives the date of ``t=1``, or a ``date`` column replaces ``t``
+(see :mod:`accord.analytics.cli_dates`); the series then carries ``start`` exactly as
+``CountSeries(start=...)`` does in the Python API, ``--range`` may be given as two dates and
+the output gains a ``date`` column.
+Any other ``--name value`` sets a field of the method's control (see ``accord.analytics.methods``;
+``--help`` lists them, and the few that cannot be set with the reason).
+Output: ``series,t,alarm,upperbound,expected[,date]``, one row per series and monitored period.
 
 Bad input ends with a one-line message on stderr and exit status 2, never a traceback, and
 never a partial output file: results go to a temporary file next to ``--out`` that is renamed
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import math
 import os
 import sys
@@ -29,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from accord.analytics import methods, opinion_cli
+from accord.analytics import cli_dates, methods, opinion_cli
 from accord.analytics.series import CountSeries
 
 PROG = "python -m accord.analytics"
@@ -96,6 +102,12 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--range", required=True, dest="range_", metavar="FIRST:LAST")
     d.add_argument("--out", required=True, help="output CSV (series,t,alarm,upperbound,expected)")
     d.add_argument("--freq", type=float, default=52.0, help="periods per year (default 52)")
+    d.add_argument(
+        "--start",
+        metavar="YYYY-MM-DD",
+        help="date of t=1: reference weeks are then found by calendar year, as the Python API "
+        "does with CountSeries(start=...) (freq 52, 12 or 365). A 'date' column does the same.",
+    )
     opinion_cli.add_parser(sub, InputError)
     return p
 
@@ -124,14 +136,36 @@ def _overrides(extra: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _parse_range(text: str, n_time: int) -> tuple[int, int]:
+def _range_end(text: str, series: CountSeries) -> int:
+    """One end of --range: a 1-based period, or (for a dated series) a date on its grid."""
+    if "-" in text.strip().lstrip("-"):
+        if series.start is None:
+            raise InputError(
+                f"--range {text!r} is a date but the series has no dates (give --start or a "
+                "date column)"
+            )
+        try:
+            day = cli_dates.parse_date(text, "--range end")
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        k = cli_dates.period_index(series.start, day, series.freq)
+        if k is None:
+            raise InputError(f"--range date {day} is not one of the series' periods")
+        return k + 1
+    try:
+        return int(text)
+    except ValueError:
+        raise InputError(
+            f"--range must be FIRST:LAST (periods from 1, or dates), got {text!r}"
+        ) from None
+
+
+def _parse_range(text: str, series: CountSeries) -> tuple[int, int]:
+    n_time = series.n_time
     parts = text.split(":")
     if len(parts) != 2:
         raise InputError(f"--range must look like FIRST:LAST, got {text!r}")
-    try:
-        first, last = int(parts[0]), int(parts[1])
-    except ValueError:
-        raise InputError(f"--range must be two integers FIRST:LAST, got {text!r}") from None
+    first, last = _range_end(parts[0], series), _range_end(parts[1], series)
     if not 1 <= first <= last:
         raise InputError(f"--range needs 1 <= FIRST <= LAST, got {first}:{last}")
     if last > n_time:
@@ -152,8 +186,15 @@ def _int_field(text: str, what: str, line: int, *, minimum: int) -> int:
     return int(value)
 
 
-def read_counts(path: str | os.PathLike[str], freq: float = 52.0) -> CountSeries:
-    """Read and validate a long-format CSV of counts into a :class:`CountSeries`."""
+def read_counts(
+    path: str | os.PathLike[str], freq: float = 52.0, start: dt.date | None = None
+) -> CountSeries:
+    """Read and validate a long-format CSV of counts into a :class:`CountSeries`.
+
+    Periods come from an integer ``t`` column (1, 2, ...; ``start`` is then the date of t=1, if
+    known) or from a ``date`` column (ISO dates on the ``freq`` grid; the series starts at the
+    earliest). With both columns, each ``t`` must match its date.
+    """
     try:
         fh = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed below
     except OSError as exc:
@@ -167,13 +208,25 @@ def read_counts(path: str | os.PathLike[str], freq: float = 52.0) -> CountSeries
         except csv.Error as exc:
             raise InputError(f"{path}: not a valid CSV ({exc})") from None
         cols = [h.strip().lower() for h in header]
-        missing = [c for c in REQUIRED if c not in cols]
+        dated = "date" in cols
+        need = [c for c in REQUIRED if not (c == "t" and dated)]
+        missing = [c for c in need if c not in cols]
         if missing:
             raise InputError(
-                f"{path} is missing column(s) {', '.join(missing)}; need {','.join(REQUIRED)}"
+                f"{path} is missing column(s) {', '.join(missing)}; need {','.join(REQUIRED)} "
+                "(or series,date,observed)"
             )
-        i_s, i_t, i_o = (cols.index(c) for c in REQUIRED)
-        data: dict[str, dict[int, int]] = {}
+        if dated and start is not None:
+            raise InputError("give --start or a date column, not both")
+        if dated or start is not None:
+            try:
+                cli_dates.check_freq(freq)
+            except ValueError as exc:
+                raise InputError(str(exc)) from None
+        i_s, i_o = cols.index("series"), cols.index("observed")
+        i_t = cols.index("t") if "t" in cols else None
+        i_d = cols.index("date") if dated else None
+        rows: list[tuple[str, int | None, dt.date | None, int, int]] = []
         try:
             for row in reader:
                 line = reader.line_num
@@ -184,24 +237,51 @@ def read_counts(path: str | os.PathLike[str], freq: float = 52.0) -> CountSeries
                 name = row[i_s].strip()
                 if not name:
                     raise InputError(f"line {line}: empty series name")
-                t = _int_field(row[i_t].strip(), "t", line, minimum=1)
+                t = None if i_t is None else _int_field(row[i_t].strip(), "t", line, minimum=1)
+                day = None
+                if i_d is not None:
+                    try:
+                        day = cli_dates.parse_date(row[i_d], f"line {line}: date")
+                    except ValueError as exc:
+                        raise InputError(str(exc)) from None
+                at = f"t={t}" if day is None else f"date {day}"
                 obs_text = row[i_o].strip()
                 if not obs_text or obs_text.upper() in ("NA", "NAN"):
-                    raise InputError(f"line {line}: missing count for series {name!r} at t={t}")
-                obs = _int_field(obs_text, "count", line, minimum=0)
-                seen = data.setdefault(name, {})
-                if t in seen:
-                    raise InputError(f"line {line}: series {name!r} has t={t} twice")
-                seen[t] = obs
+                    raise InputError(f"line {line}: missing count for series {name!r} at {at}")
+                rows.append((name, t, day, _int_field(obs_text, "count", line, minimum=0), line))
         except csv.Error as exc:
             raise InputError(f"{path}: not a valid CSV ({exc})") from None
-    if not data:
+    if not rows:
         raise InputError(f"{path} has a header but no data rows")
+    if dated:
+        start = min(r[2] for r in rows if r[2] is not None)
+    data: dict[str, dict[int, int]] = {}
+    for name, t, day, obs, line in rows:
+        if day is not None and start is not None:
+            k = cli_dates.period_index(start, day, freq)
+            if k is None:
+                raise InputError(
+                    f"line {line}: date {day} is not a whole number of periods after the first "
+                    f"date {start} (with --freq {freq:g} periods are "
+                    f"{cli_dates.describe_step(freq)} apart)"
+                )
+            if t is not None and t != k + 1:
+                raise InputError(f"line {line}: t={t} but date {day} is period {k + 1}")
+            t = k + 1
+        assert t is not None
+        seen = data.setdefault(name, {})
+        if t in seen:
+            what = f"t={t}" if day is None else f"date {day}"
+            raise InputError(f"line {line}: series {name!r} has {what} twice")
+        seen[t] = obs
     lengths = {}
     for name, by_t in data.items():
         n = max(by_t)
         if len(by_t) != n:
             gap = min(set(range(1, n + 1)) - set(by_t))
+            if start is not None and dated:
+                when = f"date {cli_dates.period_date(start, gap - 1, freq)}"
+                raise InputError(f"series {name!r} has a gap: {when} is missing")
             raise InputError(f"series {name!r} has a gap: t={gap} is missing (t counts from 1)")
         lengths[name] = n
     if len(set(lengths.values())) > 1:
@@ -213,16 +293,28 @@ def read_counts(path: str | os.PathLike[str], freq: float = 52.0) -> CountSeries
     n_time = next(iter(lengths.values()))
     names = tuple(data)
     obs_arr = np.array([[data[n][t] for t in range(1, n_time + 1)] for n in names], dtype=float)
-    return CountSeries(obs_arr, freq=freq, names=names)
+    return CountSeries(obs_arr, freq=freq, start=start, names=names)
 
 
-def _check_history(method: str, control: Any, first: int, freq: float) -> None:
+def _check_history(method: str, control: Any, first: int, series: CountSeries) -> None:
     """Fail early, with the reason, when there are too few periods before FIRST.
 
     (EARS checks its own baseline length and raises ValueError, reported the same way.)
     """
     before = first - 1
-    if hasattr(control, "b") and hasattr(control, "w"):
+    freq = series.freq
+    if hasattr(control, "b") and hasattr(control, "w") and series.start is not None:
+        from accord.analytics.farrington import _reference_columns
+
+        oldest = min(_reference_columns(series, first - 1, control.b)) - control.w
+        if oldest < 0:
+            day = cli_dates.period_date(series.start, first - 1, freq)
+            raise InputError(
+                f"{method} with b={control.b}, w={control.w} needs the window {control.w} "
+                f"periods around the same week {control.b} calendar years before {day} "
+                f"(t={first}), which is {-oldest} period(s) before the series starts"
+            )
+    elif hasattr(control, "b") and hasattr(control, "w"):
         need = int(math.ceil(control.b * freq)) + int(control.w)
         if before < need:
             raise InputError(
@@ -255,15 +347,19 @@ def write_alarms(path: str, series: CountSeries, result: Any) -> None:
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh, lineterminator="\n")
-            w.writerow(["series", "t", "alarm", "upperbound", "expected"])
+            start = series.start
+            w.writerow(
+                ["series", "t", "alarm", "upperbound", "expected"] + (["date"] * bool(start))
+            )
             names = series.names or tuple(str(i + 1) for i in range(series.n_series))
             ts = [int(c) + 1 for c in result.t]
             for i, name in enumerate(names):
                 alarm, ub, ex = result.alarm[i], result.upperbound[i], result.expected[i]
                 for j, t in enumerate(ts):
-                    w.writerow(
-                        [name, t, int(bool(alarm[j])), _fmt(float(ub[j])), _fmt(float(ex[j]))]
-                    )
+                    row = [name, t, int(bool(alarm[j])), _fmt(float(ub[j])), _fmt(float(ex[j]))]
+                    if start is not None:
+                        row.append(cli_dates.period_date(start, t - 1, series.freq).isoformat())
+                    w.writerow(row)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -274,9 +370,15 @@ def detect_command(args: argparse.Namespace, extra: Sequence[str]) -> None:
     control = control_from_args(args.method, extra)  # validate before reading data
     if not args.freq > 0:
         raise InputError("--freq must be positive")
-    series = read_counts(args.input, freq=args.freq)
-    first, last = _parse_range(args.range_, series.n_time)
-    _check_history(args.method, control, first, args.freq)
+    start = None
+    if args.start is not None:
+        try:
+            start = cli_dates.parse_date(args.start, "--start")
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+    series = read_counts(args.input, freq=args.freq, start=start)
+    first, last = _parse_range(args.range_, series)
+    _check_history(args.method, control, first, series)
     _, detect = methods.METHODS[args.method]
     result = detect(series, control, t=np.arange(first - 1, last))
     write_alarms(args.out, series, result)
