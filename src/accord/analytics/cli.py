@@ -156,7 +156,7 @@ def _range_end(text: str, series: CountSeries) -> int:
         return int(text)
     except ValueError:
         raise InputError(
-            f"--range must be FIRST:LAST (periods from 1, or dates), got {text!r}"
+            f"--range must be two integers FIRST:LAST (periods from 1) or two dates, got {text!r}"
         ) from None
 
 
