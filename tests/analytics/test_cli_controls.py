@@ -164,3 +164,30 @@ def test_near_poisson_fit_cli_and_api_finite(tmp_path, capsys, monkeypatch, nbin
     # least the Poisson quantile of the plug-in mean (muan's mean is above it)
     assert (ub == np.round(ub)).all()
     assert (ub >= stats.poisson.ppf(0.95, api.expected)).all()
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--method", "noufaily", "--thresholdMethod", "muan"],
+        ["--method", "farrington"] + ["--powertrans", "none", "--start", "2016-01-04"],
+    ],
+    ids=["muan", "powertrans-none-dated"],
+)
+def test_real_process_exits_0_with_finite_thresholds(tmp_path, extra) -> None:
+    import subprocess
+    import sys
+
+    obs = np.random.default_rng(3).poisson(9, size=(2, 330)).astype(float)
+    src = _series_csv(tmp_path / "in.csv", obs)
+    out = tmp_path / "o.csv"
+    proc = subprocess.run(
+        [sys.executable, "-m", "accord.analytics", "detect", *extra, "--input", str(src)]
+        + ["--range", "310:330", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    ub = [float(r["upperbound"]) for r in csv.DictReader(open(out))]
+    assert len(ub) == 42 and np.isfinite(ub).all()

@@ -98,9 +98,22 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     d.add_argument("--method", required=True, choices=sorted(methods.METHODS))
-    d.add_argument("--input", required=True, help="CSV with columns series,t,observed")
-    d.add_argument("--range", required=True, dest="range_", metavar="FIRST:LAST")
-    d.add_argument("--out", required=True, help="output CSV (series,t,alarm,upperbound,expected)")
+    d.add_argument(
+        "--input",
+        required=True,
+        help="CSV with columns series,t,observed (or series,date,observed)",
+    )
+    d.add_argument(
+        "--range",
+        required=True,
+        dest="range_",
+        metavar="FIRST:LAST",
+        help="monitored periods, 1-based and inclusive (e.g. 313:324), or two dates when the "
+        "series is dated (2022-01-03:2022-03-28)",
+    )
+    d.add_argument(
+        "--out", required=True, help="output CSV (series,t,alarm,upperbound,expected[,date])"
+    )
     d.add_argument("--freq", type=float, default=52.0, help="periods per year (default 52)")
     d.add_argument(
         "--start",
