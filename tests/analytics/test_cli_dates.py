@@ -95,6 +95,7 @@ def test_date_column_and_date_range_equal_start(tmp_path, capsys, obs) -> None:
     [
         (lambda rows: rows, ["--start", "2016-13-01"], "--start '2016-13-01' is not a date"),
         (lambda rows: rows, ["--start", "2016-01-04", "--freq", "7"], "--freq must be 52"),
+        (lambda rows: rows, ["--start", "2016-01-31", "--freq", "12"], "use a day from 1 to 28"),
         (
             lambda rows: [rows[0], [rows[1][0], "2016-01-05", rows[1][2]]] + rows[2:],
             [],
@@ -103,7 +104,7 @@ def test_date_column_and_date_range_equal_start(tmp_path, capsys, obs) -> None:
         (lambda rows: rows[:1] + rows[2:], [], "gap: date 2016-01-11 is missing"),
         (lambda rows: rows, ["--range", "2016-01-04:2016-02-01"], "needs the window"),
     ],
-    ids=["bad-start", "bad-freq", "off-grid", "gap", "too-early"],
+    ids=["bad-start", "bad-freq", "day-31-monthly", "off-grid", "gap", "too-early"],
 )
 def test_date_errors_are_one_line(tmp_path, capsys, obs, edit, extra, message) -> None:
     rows = [["s1", (START + dt.timedelta(weeks=k)).isoformat(), int(obs[0, k])] for k in range(N)]
@@ -132,3 +133,21 @@ def test_start_and_date_column_together_refused(tmp_path, capsys, obs) -> None:
         + ["--start", "2016-01-04", "--out", str(tmp_path / "o.csv")]
     )
     assert code == 2 and "not both" in capsys.readouterr().err
+
+
+def test_monthly_start_matches_the_api(tmp_path, capsys) -> None:
+    obs = np.random.default_rng(5).poisson(20, size=(1, 96)).astype(float)
+    src = tmp_path / "m.csv"
+    src.write_text(
+        "series,t,observed\n" + "".join(f"a,{k + 1},{int(obs[0, k])}\n" for k in range(96))
+    )
+    out = tmp_path / "o.csv"
+    argv = ["detect", "--method", "farrington", "--input", str(src), "--freq", "12"]
+    argv += ["--start", "2016-01-01", "--range", "70:96", "--out", str(out)]
+    assert main(argv) == 0, capsys.readouterr().err
+    alarm, ub, rows = _out(out)
+    start = dt.date(2016, 1, 1)
+    api = methods.run("farrington", CountSeries(obs, freq=12, start=start), t=np.arange(69, 96))
+    np.testing.assert_array_equal(alarm, api.alarm.astype(int))
+    np.testing.assert_allclose(ub, api.upperbound, rtol=1e-9)
+    assert rows[0]["date"] == "2021-10-01" and rows[-1]["date"] == "2023-12-01"

@@ -268,6 +268,11 @@ def read_counts(
         raise InputError(f"{path} has a header but no data rows")
     if dated:
         start = min(r[2] for r in rows if r[2] is not None)
+    if start is not None:
+        try:
+            cli_dates.check_start(start, freq)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
     data: dict[str, dict[int, int]] = {}
     for name, t, day, obs, line in rows:
         if day is not None and start is not None:

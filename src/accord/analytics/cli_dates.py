@@ -28,6 +28,15 @@ def check_freq(freq: float) -> None:
         )
 
 
+def check_start(start: dt.date, freq: float) -> None:
+    """Monthly periods keep the day of the month, so it must exist in every month."""
+    if freq == 12 and start.day > 28:
+        raise ValueError(
+            f"monthly periods keep the start's day of the month: {start} (day {start.day}) "
+            "does not exist in every month; use a day from 1 to 28 (e.g. the 1st)"
+        )
+
+
 def period_date(start: dt.date, k: int, freq: float) -> dt.date:
     """The date of 0-based period ``k``."""
     if freq == 52:
