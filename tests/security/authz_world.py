@@ -748,7 +748,7 @@ def inspection_objects(world: World) -> ObjectRefs:
         results["storage"] = {"result": "finding", "note": note}
         i = sf_inspections.inspection_record(actor=inspector, data=sf_inspections.InspectionInput(
             place=getattr(places, which)["place_id"], checklist="fire-basic", results=results))  # fmt: skip
-        refs[which] = {"pk": i.pk, "place_id": i.place_id}
+        refs[which] = {"pk": i.pk, "inspection_id": i.pk, "place_id": i.place_id}
     return ObjectRefs(
         home=refs["home"],
         foreign=refs["foreign"],

@@ -146,6 +146,16 @@ def list_inspections(
     return [present.inspection_dict(i) for i in qs[offset : offset + limit]]
 
 
+@router.get("/safety/inspections/{inspection_id}", response=InspectionOut, auth=AUTH)
+def get_inspection(request: HttpRequest, inspection_id: int):
+    """One inspection of a place in the caller's jurisdiction (safety staff); else 404."""
+    if not access.is_safety_staff(request.auth):
+        raise Forbidden("inspections are for safety staff")
+    return present.inspection_dict(
+        selectors.inspection_get_for(actor=request.auth, inspection_id=inspection_id)
+    )
+
+
 @router.post("/safety/inspections", response={201: InspectionOut}, auth=AUTH)
 def record_inspection(request: HttpRequest, payload: InspectionIn):
     """Record an inspection; every finding becomes a hazard (source "inspection")."""

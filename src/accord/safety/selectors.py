@@ -187,3 +187,11 @@ def inspection_list_for(*, actor: User, place: int | None = None) -> QuerySet:
     if place is not None:
         qs = qs.filter(place_id=place)
     return qs.order_by("-inspected_on", "-id")
+
+
+def inspection_get_for(*, actor: User, inspection_id: int):
+    """One inspection of a place in the actor's jurisdiction; anything else is NotFound."""
+    inspection = inspection_list_for(actor=actor).filter(pk=inspection_id).first()
+    if inspection is None:
+        raise NotFound("no such inspection")
+    return inspection
