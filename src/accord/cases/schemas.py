@@ -86,7 +86,9 @@ class CaseDetailOut(CaseOut):
 
 
 class CaseCreatedOut(CaseDetailOut):
-    tracking_secret: str
+    # Absent on a replay (same Idempotency-Key): the secret is shown once, stored hashed.
+    tracking_secret: str | None = None
+    replayed: bool = False
 
 
 class CasePageOut(Schema):
