@@ -37,6 +37,8 @@ class TransitionIn(Strict):
     assignee: str | None = Field(None, max_length=150)
     satisfaction: int | None = Field(None, ge=1, le=5)
     agreement_performed: bool | None = None
+    # resolve: conclude the case's open proceedings with it (else 409 open_proceedings)
+    conclude_open: bool = False
 
 
 class TrackIn(Strict):
