@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Query, Router, Status
 
 from accord.accounts.apiauth import AUTH, optional_user
-from accord.cases import filing, idempotency, present, selectors, transitions
+from accord.cases import filing, idempotency, present, selectors, track_limits, transitions
 from accord.cases.models import Category
 from accord.cases.schemas import (
     CaseCreatedOut,
@@ -138,7 +138,18 @@ def case_events(request: HttpRequest, reference: str):
 def track_case(request: HttpRequest, payload: TrackIn):
     """Public status lookup with the reference and the tracking secret: status and timeline
     only, no names and no notes."""
-    case = selectors.case_track(reference=payload.reference, secret=payload.secret)
+    address = client_ip(request)
+    limited = track_limits.blocked(payload.reference, address)
+    if limited is not None:
+        message, wait = limited
+        response = JsonResponse({"detail": message, "code": "too_many_attempts"}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    try:
+        case = selectors.case_track(reference=payload.reference, secret=payload.secret)
+    except NotFound:
+        track_limits.record_failure(payload.reference, address)
+        raise
     return present.track_dict(case)
 
 

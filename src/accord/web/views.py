@@ -26,11 +26,13 @@ from accord.cases import (
     present,
     resident,
     selectors,
+    track_limits,
     transitions,
     workflow,
 )
 from accord.cases.models import Party, Status, Tier
 from accord.core.errors import DomainError, NotFound, ValidationFailed
+from accord.core.ipaddr import client_ip
 from accord.web import labels
 from accord.web import selectors as web_selectors
 from accord.web.forms import (
@@ -426,9 +428,18 @@ def track(request: HttpRequest) -> HttpResponse:
         return render(request, "web/track.html", {"form": form}, status=422)
     reference = form.cleaned_data["reference"].strip().upper()
     secret = form.cleaned_data["secret"].strip()
+    address = client_ip(request)
+    limited = track_limits.blocked(reference, address)
+    if limited is not None:
+        message, wait = limited
+        form.add_error(None, message)
+        response = render(request, "web/track.html", {"form": form}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     try:
         case = selectors.case_track(reference=reference, secret=secret)
     except NotFound:
+        track_limits.record_failure(reference, address)
         form.add_error(None, _("No case matches that reference and tracking secret."))
         return render(request, "web/track.html", {"form": form}, status=404)
     status, error, action_error = 200, "", ""
