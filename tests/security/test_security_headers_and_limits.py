@@ -170,7 +170,13 @@ def test_lying_content_length_is_refused(areas):
 
 
 def test_tracking_lookup_is_rate_limited(areas, make_case, settings):
-    settings.ACCORD_RATE_LIMITS = {**settings.ACCORD_RATE_LIMITS, "track": (5, 3600)}
+    # The per-address request limit alone (the per-reference failure limit, which would block
+    # the case from every address, is tested in tests/cases/test_track_rate_limit.py).
+    settings.ACCORD_RATE_LIMITS = {
+        **settings.ACCORD_RATE_LIMITS,
+        "track": (5, 3600),
+        "track_fail_ref": (100, 900),
+    }
     case, secret = make_case(area=areas.t1c1g1)
     api = ApiClient()
     codes = [

@@ -263,6 +263,7 @@ def test_web_intake_ignores_extra_fields(areas):
             "handling_area": "T2",
             "police_liaison": "on",
         },
+        follow=True,  # redirect after POST to the receipt
     )
     assert response.status_code == 200, response.content.decode()[:2000]
     case = Case.objects.latest("created_at")

@@ -62,6 +62,7 @@ def test_file_case_with_evidence_stores_outside_web_root(areas, settings):
             **intake(areas),
             "evidence": [upload("leak.png", PNG, "image/png"), upload("bill.pdf", PDF)],
         },
+        follow=True,  # redirect after POST to the receipt
     )
     assert response.status_code == 200, response.content.decode()[:2000]
     case = Case.objects.get()

@@ -303,7 +303,9 @@ def test_intake_form_renders(areas, language):
 
 def test_intake_creates_case_and_shows_secret(areas):
     client = Client()
-    response = client.post(reverse("web:file_case"), intake_data(areas, risk_of_violence="on"))
+    response = client.post(
+        reverse("web:file_case"), intake_data(areas, risk_of_violence="on"), follow=True
+    )
     assert response.status_code == 200
     case = Case.objects.get()
     body = text(response)
@@ -336,7 +338,7 @@ def test_intake_domain_error_is_shown(areas):
 
 def test_intake_by_signed_in_resident(areas, resident):
     response = client_for(resident).post(
-        reverse("web:file_case"), intake_data(areas, category="medical")
+        reverse("web:file_case"), intake_data(areas, category="medical"), follow=True
     )
     assert response.status_code == 200
     assert Case.objects.get().filed_by == resident

@@ -31,6 +31,7 @@ def test_receipt_has_qr_code_with_secret_in_fragment(areas):
             "people_count": "1",
             "other_kind": "person",
         },
+        follow=True,  # redirect after POST to the receipt
     )
     body = response.content.decode()
     case = Case.objects.get()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Query, Router, Status
 
 from accord.accounts.apiauth import AUTH, optional_user
-from accord.cases import filing, present, selectors, transitions
+from accord.cases import filing, idempotency, present, selectors, track_limits, transitions
 from accord.cases.models import Category
 from accord.cases.schemas import (
     CaseCreatedOut,
@@ -22,6 +22,7 @@ from accord.cases.schemas import (
 from accord.core.audit import access_record
 from accord.core.errors import Forbidden, NotFound
 from accord.core.i18n import is_zh
+from accord.core.ipaddr import client_ip
 
 router = Router(tags=["cases"])
 
@@ -42,8 +43,23 @@ def create_case(request: HttpRequest, payload: CaseIn):
         risk_of_violence=payload.risk_of_violence,
         vulnerable_party=payload.vulnerable_party,
     )
-    case, secret = filing.case_create(actor=actor, data=data)
-    return Status(201, {**present.case_detail(case, actor), "tracking_secret": secret})
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        case, secret = filing.case_create(actor=actor, data=data)
+        return Status(201, {**present.case_detail(case, actor), "tracking_secret": secret})
+    # The same key from the same caller files once; a replay answers with the first filing's
+    # body, without the tracking secret (only its hash is kept) and with "replayed": true.
+    caller = f"u{actor.pk}" if actor is not None else f"ip{client_ip(request)}"
+    case, secret, replayed = idempotency.filing_once(
+        scope=f"api:{caller}",
+        key=key,
+        request_hash=idempotency.fingerprint(payload.model_dump(mode="json")),
+        file=lambda: filing.case_create(actor=actor, data=data),
+    )
+    body = present.case_detail(case, actor)
+    if replayed:
+        return Status(201, {**body, "replayed": True})
+    return Status(201, {**body, "tracking_secret": secret, "replayed": False})
 
 
 @router.get("/cases", response=CasePageOut, auth=AUTH)
@@ -122,7 +138,18 @@ def case_events(request: HttpRequest, reference: str):
 def track_case(request: HttpRequest, payload: TrackIn):
     """Public status lookup with the reference and the tracking secret: status and timeline
     only, no names and no notes."""
-    case = selectors.case_track(reference=payload.reference, secret=payload.secret)
+    address = client_ip(request)
+    limited = track_limits.blocked(payload.reference, address)
+    if limited is not None:
+        message, wait = limited
+        response = JsonResponse({"detail": message, "code": "too_many_attempts"}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    try:
+        case = selectors.case_track(reference=payload.reference, secret=payload.secret)
+    except NotFound:
+        track_limits.record_failure(payload.reference, address)
+        raise
     return present.track_dict(case)
 
 

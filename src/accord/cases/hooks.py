@@ -8,6 +8,10 @@
 - `CASE_CHANGED(case)`: a person moved a case through `cases.transitions.case_transition`,
   inside that transition's transaction (system escalations do not call it: their callers
   re-score what they raised themselves).
+- `CASE_RESOLVING(case, conclude_open, actor)`: a person is resolving the case, inside
+  `case_transition`'s transaction before anything is written. A subscriber refuses by raising
+  `Conflict` (resolution: the case still has open proceedings), or, when `conclude_open`,
+  concludes what it holds open in the same transaction.
 - `CASES_ANONYMISING(ids)`: the personal data of these cases is being removed (retention),
   inside the same transaction: personal data other parts hold about them (proceedings,
   documents, ...) goes with it.
@@ -19,6 +23,9 @@ from accord.core.hooks import Hook
 
 CASES_FILED = Hook("cases.filed", "cases were just filed, inside the filing's transaction")
 CASE_CHANGED = Hook("cases.changed", "a case went through a transition, inside its transaction")
+CASE_RESOLVING = Hook(
+    "cases.resolving", "a case is being resolved, inside its transaction; Conflict refuses"
+)
 CASES_ANONYMISING = Hook(
     "cases.anonymising", "these cases' personal data is being removed, in the same transaction"
 )

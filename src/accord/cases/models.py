@@ -271,3 +271,19 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.original_name}"
+
+
+class FilingKey(models.Model):
+    """A one-time filing token (web form) or an `Idempotency-Key` (API), so that a repeated
+    submission files nothing and answers with the first filing. Only hashes are kept: the key
+    (with its caller) and the request body; the case, once filed. Kept 24 hours."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    request_hash = models.CharField(max_length=64)
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"filing key {self.key_hash[:8]}"

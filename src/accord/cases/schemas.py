@@ -37,6 +37,8 @@ class TransitionIn(Strict):
     assignee: str | None = Field(None, max_length=150)
     satisfaction: int | None = Field(None, ge=1, le=5)
     agreement_performed: bool | None = None
+    # resolve: conclude the case's open proceedings with it (else 409 open_proceedings)
+    conclude_open: bool = False
 
 
 class TrackIn(Strict):
@@ -86,7 +88,9 @@ class CaseDetailOut(CaseOut):
 
 
 class CaseCreatedOut(CaseDetailOut):
-    tracking_secret: str
+    # Absent on a replay (same Idempotency-Key): the secret is shown once, stored hashed.
+    tracking_secret: str | None = None
+    replayed: bool = False
 
 
 class CasePageOut(Schema):

@@ -166,6 +166,17 @@ def case_track(*, reference: str, secret: str) -> Case:
     return case
 
 
+def case_receipt(*, reference: str) -> Case:
+    """The filing receipt of a case this browser session filed (the caller checks the session):
+    what the public tracking page shows."""
+    case = (
+        Case.objects.select_related("category", "handling_area").filter(reference=reference).first()
+    )
+    if case is None:
+        raise NotFound("no such case")
+    return case
+
+
 def _same(a: str, b: str) -> bool:
     return hmac.compare_digest(a, b)
 

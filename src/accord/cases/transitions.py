@@ -21,7 +21,7 @@ from accord.accounts.permissions import has_role_over, primary_role
 from accord.cases import routing, workflow
 from accord.cases.access import case_capabilities
 from accord.cases.filing import MAX_DESCRIPTION, handling_area_for, routing_input, set_deadline
-from accord.cases.hooks import CASE_CHANGED
+from accord.cases.hooks import CASE_CHANGED, CASE_RESOLVING
 from accord.cases.models import Case, CaseEvent
 from accord.core.audit import audit_record
 from accord.core.errors import Forbidden, NotFound, ValidationFailed
@@ -39,6 +39,7 @@ def case_transition(
     agreement_performed: bool | None = None,
     handoff: dict[str, Any] | None = None,
     party_proven: bool = False,
+    conclude_open: bool = False,
 ) -> Case:
     """Apply one workflow action. Refusals raise Conflict (state), Forbidden (role),
     ValidationFailed (guard) or NotFound (unknown assignee); nothing is written then.
@@ -46,6 +47,9 @@ def case_transition(
     `handoff` (used by accord.resolution only): the case follows a proceeding's hand-off; the
     caller has already checked the actor's rights on the proceeding, so the role rule is
     skipped (states and guards still apply) and `handoff` is recorded with the event.
+
+    `conclude_open` (resolve only): other parts conclude what they hold open on the case
+    (resolution: its open proceedings) instead of refusing the resolution (`CASE_RESOLVING`).
 
     `party_proven` means the caller showed the case's tracking secret (see
     `cases.resident`): the actor, possibly anonymous, acts as the applicant."""
@@ -73,6 +77,9 @@ def case_transition(
             has_assignee=case.assignee_id is not None,
         )
         transition = check_or_raise(workflow.CASE, action, facts, caps)
+        if action == "resolve" and handoff is None:
+            # Resolution refuses (409 open_proceedings) or concludes them (conclude_open).
+            CASE_RESOLVING.call(case, conclude_open, actor)
         now = timezone.now()
         from_status = case.status
         data: dict[str, Any] = dict(handoff or {})

@@ -566,3 +566,10 @@ ACCORD_RATE_LIMITS.setdefault("wellbeing_request", (20, 3600))
 ACCORD_RATE_LIMITED_VIEWS.update(
     {"wellbeing:request": "wellbeing_request", "api:wellbeing_request_create": "wellbeing_request"}
 )
+
+# --- pilot fixes ---
+# Hours a filing token / API Idempotency-Key is remembered (a repeat files nothing).
+ACCORD_IDEMPOTENCY_HOURS = int(os.environ.get("ACCORD_IDEMPOTENCY_HOURS", "24"))
+# Failed tracking lookups (wrong reference or secret) before 429: per reference, per address.
+ACCORD_RATE_LIMITS.setdefault("track_fail_ref", (5, 900))
+ACCORD_RATE_LIMITS.setdefault("track_fail_ip", (30, 900))

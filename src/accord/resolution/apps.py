@@ -6,7 +6,9 @@ class ResolutionConfig(AppConfig):
     label = "resolution"
 
     def ready(self) -> None:
-        from accord.cases.hooks import CASES_ANONYMISING
+        from accord.cases.hooks import CASE_RESOLVING, CASES_ANONYMISING
+        from accord.resolution.case_resolving import on_case_resolving
         from accord.resolution.retention import anonymise_for_cases
 
         CASES_ANONYMISING.register(anonymise_for_cases)
+        CASE_RESOLVING.register(on_case_resolving)

@@ -31,9 +31,11 @@ def conclude(
     *,
     summary: str = "",
     party_choice: bool = False,
+    follow_case: bool = True,
 ) -> None:
     """Conclude `p` with `outcome` (inside the caller's transaction; the caller checked the
-    table). `party_choice`: a mediation the party left for a formal channel."""
+    table). `party_choice`: a mediation the party left for a formal channel. `follow_case`
+    False: the case is not moved (it is being resolved already, see `case_resolving`)."""
     from_status = p.status
     p.status, p.outcome, p.outcome_on, p.closed_on = wf.P.CONCLUDED, outcome, day, day
     p.outcome_summary = summary
@@ -74,7 +76,9 @@ def conclude(
         )
     # The case follows.
     case = p.case
-    if outcome == wf.AGREEMENT and p.channel in wf.MEDIATION:
+    if not follow_case:
+        pass
+    elif outcome == wf.AGREEMENT and p.channel in wf.MEDIATION:
         timeline.case_follows(actor, case, "resolve", p, note=f"{p.number}: agreement")
     elif outcome == wf.FAILURE and p.channel in wf.MEDIATION and not party_choice:
         timeline.case_follows(actor, case, "record_attempt", p, note=f"{p.number}: no agreement")

@@ -286,6 +286,7 @@ class ActionForm(forms.Form):
         coerce=lambda v: v == "yes",
         empty_value=None,
     )
+    conclude_open = forms.BooleanField(required=False)
 
     def transition_kwargs(self) -> dict:
         d = self.cleaned_data
@@ -295,6 +296,7 @@ class ActionForm(forms.Form):
             "assignee": (d["assignee"].strip() or None) if d["action"] == "assign" else None,
             "satisfaction": d["satisfaction"],
             "agreement_performed": d["agreement_performed"],
+            "conclude_open": bool(d["conclude_open"]) and d["action"] == "resolve",
         }
 
 

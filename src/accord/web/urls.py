@@ -18,6 +18,7 @@ urlpatterns = [
         name="attachment_download",
     ),
     path("file/", views.file_case, name="file_case"),
+    path("file/receipt/<str:reference>/", views.file_receipt, name="file_receipt"),
     path("track/", views.track, name="track"),
     path("my-cases/", views.my_cases, name="my_cases"),
     path("my-cases/<str:reference>/", views.my_case, name="my_case"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlencode
 
 import segno
@@ -19,9 +20,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.accounts.models import User
 from accord.accounts.permissions import is_case_staff
-from accord.cases import attachments, present, resident, selectors, transitions, workflow
+from accord.cases import (
+    attachments,
+    idempotency,
+    present,
+    resident,
+    selectors,
+    track_limits,
+    transitions,
+    workflow,
+)
 from accord.cases.models import Party, Status, Tier
 from accord.core.errors import DomainError, NotFound, ValidationFailed
+from accord.core.ipaddr import client_ip
 from accord.web import labels
 from accord.web import selectors as web_selectors
 from accord.web.forms import (
@@ -311,31 +322,72 @@ def qr_svg(data: str, title: str) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def file_case(request: HttpRequest) -> HttpResponse:
+    token = request.POST.get("filing_token", "")[:64] if request.method == "POST" else ""
     if request.method == "POST":
         form = CaseIntakeForm(request.POST, request.FILES)
     else:
         form = CaseIntakeForm(initial={"category": request.GET.get("category", "")[:40]})
     if request.method == "POST" and form.is_valid():
         actor = request.user if request.user.is_authenticated else None
-        try:
-            case, secret = attachments.case_create_with_attachments(
+
+        def file():
+            return attachments.case_create_with_attachments(
                 actor=actor, data=form.case_input(), files=form.checked_files
             )
+
+        try:
+            if token:
+                # The form's one-time token: sent twice (reload, double click), it files once.
+                case, secret, _replayed = idempotency.filing_once(
+                    scope="web", key=token, request_hash="web", file=file
+                )
+            else:
+                case, secret = file()
         except DomainError as exc:
             form.add_error(None, labels.domain_message(exc))
-            return render(request, "web/file_case.html", {"form": form}, status=exc.status)
-        link = _tracking_url(request, case.reference, secret)
-        context = {
-            "track": _track_context(case),
-            "routing": present.case_summary(case)["routing_explanation"],
-            "secret": secret,
-            "files": case.attachments.count(),
-            "tracking_link": link,
-            "qr": qr_svg(link, _("Tracking link for case %(ref)s") % {"ref": case.reference}),
-        }
-        return render(request, "web/file_done.html", context)
+            context = {"form": form, "filing_token": token or secrets.token_urlsafe(24)}
+            return render(request, "web/file_case.html", context, status=exc.status)
+        # Redirect after POST: reloading the receipt page asks for it again, files nothing.
+        filed = request.session.get(SESSION_FILED, {})
+        if case.reference not in filed or secret:
+            filed[case.reference] = secret or ""
+            request.session[SESSION_FILED] = dict(list(filed.items())[-20:])
+        return redirect("web:file_receipt", reference=case.reference)
     status = 422 if request.method == "POST" else 200
-    return render(request, "web/file_case.html", {"form": form}, status=status)
+    context = {"form": form, "filing_token": token or secrets.token_urlsafe(24)}
+    return render(request, "web/file_case.html", context, status=status)
+
+
+# The cases this browser session filed: reference -> its tracking secret until the receipt
+# has shown it once, then "".
+SESSION_FILED = "accord.filed"
+
+
+@never_cache
+@require_http_methods(["GET"])
+def file_receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    """The receipt of a case this session filed. The tracking secret is shown on the first
+    display only; afterwards the page says it was shown."""
+    filed = request.session.get(SESSION_FILED, {})
+    if reference not in filed:
+        return render(request, "404.html", status=404)
+    case = selectors.case_receipt(reference=reference)
+    secret = filed[reference]
+    if secret:
+        filed[reference] = ""
+        request.session[SESSION_FILED] = filed
+    link = _tracking_url(request, case.reference, secret) if secret else ""
+    context = {
+        "track": _track_context(case),
+        "routing": present.case_summary(case)["routing_explanation"],
+        "secret": secret,
+        "files": case.attachments.count(),
+        "tracking_link": link,
+        "qr": qr_svg(link, _("Tracking link for case %(ref)s") % {"ref": case.reference})
+        if link
+        else "",
+    }
+    return render(request, "web/file_done.html", context)
 
 
 def _track_context(case) -> dict:
@@ -376,9 +428,18 @@ def track(request: HttpRequest) -> HttpResponse:
         return render(request, "web/track.html", {"form": form}, status=422)
     reference = form.cleaned_data["reference"].strip().upper()
     secret = form.cleaned_data["secret"].strip()
+    address = client_ip(request)
+    limited = track_limits.blocked(reference, address)
+    if limited is not None:
+        message, wait = limited
+        form.add_error(None, message)
+        response = render(request, "web/track.html", {"form": form}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     try:
         case = selectors.case_track(reference=reference, secret=secret)
     except NotFound:
+        track_limits.record_failure(reference, address)
         form.add_error(None, _("No case matches that reference and tracking secret."))
         return render(request, "web/track.html", {"form": form}, status=404)
     status, error, action_error = 200, "", ""
