@@ -142,9 +142,22 @@ class PgCluster:
             raise RuntimeError(f"{tool} failed: {r.stderr}")
         return r.stdout
 
-    def start(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "-o",
-                  f"-k {self.dir} -c listen_addresses='' -c max_connections=200", "start")  # fmt: skip
+    def start(self, attempts: int = 10) -> None:
+        """Start the server. After an immediate shutdown a backend of the old server may
+        still hold its shared memory for a moment on a busy machine ("pre-existing shared
+        memory block is still in use"), so a failed start is tried again a few times."""
+        for attempt in range(attempts):
+            try:
+                self._run("pg_ctl", "-D", str(self.data), "-l", str(self.dir / "log"), "-w",
+                          "-o", f"-k {self.dir} -c listen_addresses='' -c max_connections=200",
+                          "start")  # fmt: skip
+                return
+            except RuntimeError:
+                if attempt == attempts - 1:
+                    log = self.dir / "log"
+                    tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+                    raise RuntimeError(f"pg_ctl could not start the server; log:\n{tail}")
+                time.sleep(1 + attempt)
 
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
