@@ -152,11 +152,11 @@ class PgCluster:
                           "-o", f"-k {self.dir} -c listen_addresses='' -c max_connections=200",
                           "start")  # fmt: skip
                 return
-            except RuntimeError:
+            except RuntimeError as exc:
                 if attempt == attempts - 1:
                     log = self.dir / "log"
                     tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-                    raise RuntimeError(f"pg_ctl could not start the server; log:\n{tail}")
+                    raise RuntimeError(f"pg_ctl could not start the server; log:\n{tail}") from exc
                 time.sleep(1 + attempt)
 
     def stop(self, mode: str = "fast") -> None:
