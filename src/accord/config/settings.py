@@ -566,3 +566,7 @@ ACCORD_RATE_LIMITS.setdefault("wellbeing_request", (20, 3600))
 ACCORD_RATE_LIMITED_VIEWS.update(
     {"wellbeing:request": "wellbeing_request", "api:wellbeing_request_create": "wellbeing_request"}
 )
+
+# --- Uploads (security, second round; accord.core.uploads) --------------------------------
+# Case evidence images are decoded only up to this many pixels (checked before decoding).
+ACCORD_UPLOAD_MAX_PIXELS = int(os.environ.get("ACCORD_UPLOAD_MAX_PIXELS", "40000000"))
