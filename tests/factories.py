@@ -236,3 +236,38 @@ class ApiClient:
 
     def transition(self, reference: str, action: str, **fields: Any):
         return self.post(f"cases/{reference}/transitions", {"action": action, **fields})
+
+
+# --- real upload files (evidence is decoded and re-encoded, so magic bytes alone are refused)
+
+
+def real_png(width: int = 8, height: int = 8) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (120, 160, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+def real_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def real_jpeg(width: int = 8, height: int = 8) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 160, 120)).save(out, "JPEG")
+    return out.getvalue()

@@ -8,13 +8,15 @@ import re
 
 import pytest
 
+from factories import real_png
+
 from .conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+PNG = real_png()  # a real picture: evidence is decoded and re-encoded
 
 
 def no_sideways_scroll(page) -> None:

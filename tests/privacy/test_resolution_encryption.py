@@ -374,7 +374,9 @@ def test_purge_removes_resolution_data_and_evidence_with_the_case(
 
     settings.ACCORD_UPLOAD_DIR = tmp_path
     case = mediation["proceeding"].case
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    from factories import real_png
+
+    png = real_png()
     with transaction.atomic():
         attachment_add(actor=mediator, case=case, file=check_upload("leak.png", io.BytesIO(png)))
     assert len(files(tmp_path)) == 1

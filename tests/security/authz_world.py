@@ -54,7 +54,7 @@ from accord.resolution.models import FollowUp, Notification, Proceeding
 from accord.resolution.proceedings import OpenInput, proceeding_open
 from accord.resolution.supervision import supervision_order_issue
 from accord.resolution.transitions import proceeding_transition
-from factories import PASSWORD, AreaTree, PartyInput, create_case, create_user
+from factories import PASSWORD, AreaTree, PartyInput, create_case, create_user, real_png
 
 
 @dataclass
@@ -340,7 +340,7 @@ def document_objects(world: World) -> ObjectRefs:
 # exit), not to var/uploads. ACCORD_UPLOAD_DIR is read when a file is stored and when it is
 # served, so it stays set for the rest of the process.
 _UPLOADS: list[Path] = []
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)
+PNG = real_png()  # a real picture: evidence is decoded and re-encoded
 
 
 def _temporary_upload_dir() -> None:

@@ -13,11 +13,13 @@ from django.urls import reverse
 from accord.cases import attachments
 from accord.cases.models import Attachment, Case
 from accord.core.models import AuditEvent
+from factories import real_jpeg, real_pdf, real_png
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+# Real files: evidence is decoded (images re-encoded, PDFs parsed), magic bytes are not enough.
+PNG = real_png()
+PDF = real_pdf()
 
 
 def upload(name: str, data: bytes, content_type: str = "application/octet-stream"):
@@ -141,7 +143,7 @@ def test_staff_see_download_and_upload_evidence(areas, make_case, mediator, make
     detail = reverse("web:case_detail", args=[case.reference])
     response = client.post(
         reverse("web:case_upload", args=[case.reference]),
-        {"evidence": [upload("site visit.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 40)]},
+        {"evidence": [upload("site visit.jpg", real_jpeg())]},
     )
     assert response.status_code == 302
     attachment = case.attachments.get()

@@ -1,7 +1,10 @@
-"""Evidence attachments: type checks by magic bytes, safe storage, scoped reads.
+"""Evidence attachments: type checks by content, safe storage, scoped reads.
 
 Only images (PNG, JPEG, GIF, WebP) and PDFs are taken. The type is decided by the file's
-first bytes; the name's extension must agree with it. Files are stored under
+first bytes; the name's extension must agree with it. Then the content itself is checked
+(accord.core.uploads): an image is decoded with a pixel limit and re-encoded without its
+metadata (EXIF GPS included), a PDF with JavaScript, launch actions or embedded files, or a
+ZIP behind a PDF header, is refused. Files are stored under
 `settings.ACCORD_UPLOAD_DIR` (outside the web root, never served as static files) with a
 random name, and are read back only through `attachment_open_for`, which checks the
 reader's jurisdiction like every other case read.
@@ -27,6 +30,7 @@ from accord.cases.filing import CaseInput, case_create
 from accord.cases.models import Attachment, Case
 from accord.core.audit import audit_record
 from accord.core.errors import Forbidden, NotFound, ValidationFailed
+from accord.core.uploads import UploadRefused, check_pdf, reencode_image
 
 # content type -> (extensions the name may have, stored extension)
 TYPES: dict[str, tuple[frozenset[str], str]] = {
@@ -37,6 +41,15 @@ TYPES: dict[str, tuple[frozenset[str], str]] = {
     "application/pdf": (frozenset({".pdf"}), ".pdf"),
 }
 MAX_NAME = 200
+# accord.core.uploads refusal -> (code the pages translate, message)
+REFUSALS = {
+    "pixels": ("file_pixels", "the image has too many pixels"),
+    "type": ("file_unreadable", "the file cannot be read as the type it claims"),
+    "pdf_active": ("file_pdf_active", "the PDF contains JavaScript or actions"),
+    "pdf_embedded": ("file_pdf_active", "the PDF contains embedded files"),
+    "pdf_polyglot": ("file_unreadable", "the file is an archive behind a PDF header"),
+    "pdf_unreadable": ("file_unreadable", "the PDF cannot be read (or is encrypted)"),
+}
 
 
 def sniff(head: bytes) -> str | None:
@@ -97,6 +110,17 @@ def check_upload(name: str, stream: IO[bytes], size: int | None = None) -> Check
             f"{name}: the file name does not match its content ({content_type})",
             code="file_mismatch",
         )
+    try:
+        if content_type == "application/pdf":
+            check_pdf(data)
+        else:
+            image = reencode_image(data, max_pixels=settings.ACCORD_UPLOAD_MAX_PIXELS)
+            if image.content_type != content_type:
+                raise UploadRefused("type")
+            data = image.data
+    except UploadRefused as exc:
+        code, message = REFUSALS.get(exc.code, REFUSALS["type"])
+        raise ValidationFailed(f"{name}: {message}", code=code) from exc
     return CheckedFile(name=clean, content_type=content_type, data=data)
 
 

@@ -51,6 +51,7 @@ _ERROR_STATUSES = {
     "404": "Unknown, or outside your jurisdiction",
     "409": "Not possible in the current state",
     "413": "Request body too large",
+    "415": "Only JSON bodies are accepted",
     "422": "Invalid input",
     "429": "Too many requests or attempts",
 }
@@ -142,6 +143,15 @@ def on_too_big(request, exc):
 def on_bad_multipart(request, exc):
     # e.g. "Content-Type: multipart/form-data" without a boundary, read by a login-failure log
     return _error(request, 400, _("The request body could not be parsed."), "bad_request")
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request, exc):
+    # A date outside what arithmetic can reach (e.g. ?since=0001-01-01 on a query parameter;
+    # body fields are refused earlier by core.schemas.Strict): the input is wrong, not the server.
+    return _error(
+        request, 422, _("A date or number is out of range (dates 1900-2200)."), "out_of_range"
+    )
 
 
 @api.exception_handler(OperationalError)

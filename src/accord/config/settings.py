@@ -573,3 +573,6 @@ ACCORD_IDEMPOTENCY_HOURS = int(os.environ.get("ACCORD_IDEMPOTENCY_HOURS", "24"))
 # Failed tracking lookups (wrong reference or secret) before 429: per reference, per address.
 ACCORD_RATE_LIMITS.setdefault("track_fail_ref", (5, 900))
 ACCORD_RATE_LIMITS.setdefault("track_fail_ip", (30, 900))
+# --- Uploads (security, second round; accord.core.uploads) --------------------------------
+# Case evidence images are decoded only up to this many pixels (checked before decoding).
+ACCORD_UPLOAD_MAX_PIXELS = int(os.environ.get("ACCORD_UPLOAD_MAX_PIXELS", "40000000"))

@@ -4,7 +4,8 @@ Order in settings.MIDDLEWARE matters:
 
 - SecurityHeadersMiddleware (outermost after Django's SecurityMiddleware): CSP, Permissions-Policy
   and Cache-Control: no-store on every response, including error responses of inner layers.
-- RequestSizeLimitMiddleware: refuses oversized bodies with 413 before anything reads them.
+- RequestSizeLimitMiddleware: refuses oversized bodies with 413 before anything reads them,
+  and non-JSON bodies sent to the API with 415.
 - RejectNulMiddleware: NUL in the URL is a 400.
 - SessionTimeoutMiddleware (after AuthenticationMiddleware): idle and absolute session timeouts.
 - RateLimitMiddleware (after AuthenticationMiddleware): 429 on public endpoints over their limit.
@@ -114,6 +115,17 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if request.method in {"POST", "PUT", "PATCH"} and request.path.startswith("/api/"):
+            # The API takes JSON only: any other body (a form, text/plain from a foreign page)
+            # is a 415, never parsed as a form (which would leave the body unreadable: a 500).
+            if _has_body(request) and not _is_json(request.content_type):
+                return error_response(
+                    request,
+                    415,
+                    _("This endpoint accepts only JSON (Content-Type: application/json)."),
+                    "unsupported_media_type",
+                )
+            return None
         # Parse form bodies here, before CsrfViewMiddleware reads them: too many fields or
         # files raised there would become a generic 400 instead of a 413.
         if request.method in {"POST", "PUT", "PATCH"} and request.content_type in {
@@ -142,6 +154,27 @@ class RequestSizeLimitMiddleware:
         return error_response(
             request, 413, _("The request body is too large."), "too_large", _("Too large")
         )
+
+
+def _is_json(content_type: str | None) -> bool:
+    return content_type == "application/json" or bool(
+        content_type and content_type.startswith("application/") and content_type.endswith("+json")
+    )
+
+
+def _has_body(request: HttpRequest) -> bool:
+    """A body was sent (or announced). An empty multipart body with only its closing
+    boundary (what django.test.Client sends for a bare post()) counts as none."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    if length == 0:
+        return bool(request.META.get("HTTP_TRANSFER_ENCODING"))
+    if request.content_type == "multipart/form-data" and length <= 200:
+        boundary = request.content_params.get("boundary", "")
+        return request.body.strip() != f"--{boundary}--".encode()
+    return True
 
 
 class RejectNulMiddleware:

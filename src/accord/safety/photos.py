@@ -5,9 +5,7 @@ random name, and served only through a view that checks the reader's jurisdictio
 from __future__ import annotations
 
 import hashlib
-import io
 import secrets
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -15,11 +13,9 @@ from typing import IO
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_noop
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accord.core.errors import ValidationFailed
-
-FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
+from accord.core.uploads import UploadRefused, reencode_image
 
 
 @dataclass(frozen=True)
@@ -44,33 +40,22 @@ def clean_photo(stream: IO[bytes], size: int | None = None) -> CleanPhoto:
         )
     if not raw:
         raise ValidationFailed(gettext_noop("the photo is empty"), code="photo_empty")
-    max_pixels = settings.ACCORD_SAFETY_PHOTO_MAX_PIXELS
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(raw)) as img:
-                if img.format not in FORMATS:
-                    raise ValidationFailed(
-                        gettext_noop("only JPEG, PNG, WebP or GIF photos"), code="photo_type"
-                    )
-                if img.width * img.height > max_pixels:
-                    raise ValidationFailed(
-                        gettext_noop("the photo has too many pixels"), code="photo_pixels"
-                    )
-                img.load()
-                img = ImageOps.exif_transpose(img)  # keep the orientation, lose the EXIF
-                img = img.convert("RGB")
-                img.thumbnail((settings.ACCORD_SAFETY_PHOTO_MAX_SIDE,) * 2)
-                out = io.BytesIO()
-                img.save(out, "JPEG", quality=85, optimize=True)
-                return CleanPhoto(out.getvalue(), img.width, img.height)
-    except ValidationFailed:
-        raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
-            OSError, ValueError, SyntaxError) as exc:  # fmt: skip
+        image = reencode_image(
+            raw,
+            max_pixels=settings.ACCORD_SAFETY_PHOTO_MAX_PIXELS,
+            max_side=settings.ACCORD_SAFETY_PHOTO_MAX_SIDE,
+            as_jpeg=True,
+        )
+    except UploadRefused as exc:
+        if exc.code == "pixels":
+            raise ValidationFailed(
+                gettext_noop("the photo has too many pixels"), code="photo_pixels"
+            ) from exc
         raise ValidationFailed(
             gettext_noop("the file is not a readable photo"), code="photo_type"
         ) from exc
+    return CleanPhoto(image.data, image.width, image.height)
 
 
 def upload_root() -> Path:

@@ -126,6 +126,16 @@ def upload_message(code: str, name: str) -> str:
             "%(name)s was refused: the file name does not match what the file contains."
         )
         % {"name": name},
+        "file_pixels": gettext("%(name)s was refused: the image has too many pixels.")
+        % {"name": name},
+        "file_unreadable": gettext(
+            "%(name)s was refused: the file cannot be read as the image or PDF it claims to be."
+        )
+        % {"name": name},
+        "file_pdf_active": gettext(
+            "%(name)s was refused: the PDF contains scripts, actions or embedded files."
+        )
+        % {"name": name},
         "too_many_files": gettext("Attach at most %(n)s files.")
         % {"n": settings.ACCORD_UPLOAD_MAX_FILES},
     }
