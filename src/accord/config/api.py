@@ -14,7 +14,6 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from accord.accounts.apiauth import AUTH, BEARER, optional_user  # noqa: F401 - the API's auth
 from accord.accounts.services import token_authenticate
 from accord.core.errors import DomainError
 
